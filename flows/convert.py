@@ -1,0 +1,134 @@
+"""Turn text columns into typed, nullable columns, vectorised, refusing what is not exact.
+
+A cell that does not parse becomes null plus a problem naming its line and raw text.
+Nothing is coerced row by row: each column is checked with one regular expression and
+cast in one call, so a single bad date costs nothing extra.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from flows.reading import RawTable
+from flows.report import Problem
+from schemas import ColumnSpec
+
+INTEGER = r"^[+-]?[0-9]{1,18}$"
+NUMBER = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+GERMAN_DATE = r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})$"
+DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"
+#: what spreadsheets and databases write for "nothing"; an empty cell is the only null
+PLACEHOLDERS = [
+    "NULL",
+    "null",
+    "Null",
+    "NaN",
+    "nan",
+    "n/a",
+    "N/A",
+    "NA",
+    "#N/A",
+    "-",
+    "–",
+    "—",
+    "none",
+    "None",
+    "?",
+]
+
+
+def convert(raw: RawTable) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, str]]]:
+    """The typed frame, the problems found and the (row, column) cells they concern."""
+    problems: list[Problem] = []
+    refused: set[tuple[int, str]] = set()
+    columns: dict[str, pd.Series] = {}
+    for spec in raw.dataset.columns:
+        if spec.derived:
+            continue
+        text = raw.text.column(spec.name).combine_chunks()
+        typed, bad = _convert_column(text, spec)
+        for rule, mask, details in bad:
+            for row in np.flatnonzero(mask):
+                value = text[int(row)].as_py()
+                problems.append(
+                    Problem.of(
+                        rule,
+                        dataset=raw.dataset.name,
+                        file=raw.file,
+                        line=int(raw.lines[row]),
+                        column=spec.name,
+                        value=value,
+                        **{k: f(value) for k, f in details.items()},
+                    )
+                )
+                refused.add((int(row), spec.name))
+        columns[spec.name] = typed
+    return pd.DataFrame(columns), problems, refused
+
+
+Check = tuple[str, np.ndarray, dict]
+
+
+def _convert_column(text: pa.Array, spec: ColumnSpec) -> tuple[pd.Series, list[Check]]:
+    present = text.is_valid()
+    bad: list[Check] = []
+
+    def flag(rule: str, mask: pa.Array, **details) -> pa.Array:
+        mask = pc.and_(present, mask).fill_null(False)
+        bad.append((rule, mask.to_numpy(zero_copy_only=False), details))
+        return mask
+
+    placeholder = flag("placeholder", pc.is_in(text, value_set=pa.array(PLACEHOLDERS)))
+    if spec.type != "string" or spec.pattern is not None or spec.codelist is not None:
+        padded = pc.not_equal(pc.utf8_trim_whitespace(text), text)
+        flag("surrounding_whitespace", pc.and_not(padded, placeholder))
+    usable = pc.and_not(present, _any(bad))
+
+    if spec.type == "string":
+        values = pc.if_else(usable, text, pa.scalar(None, pa.string()))
+        return _series(values, spec), bad
+    if spec.type == "integer":
+        ok = pc.match_substring_regex(text, INTEGER)
+        flag("not_integer", pc.and_not(usable, ok))
+        values = pc.cast(pc.if_else(pc.and_(usable, ok), text, None), pa.int64())
+        return _series(values, spec), bad
+    if spec.type == "number":
+        ok = pc.match_substring_regex(text, NUMBER)
+        comma = pc.match_substring_regex(text, DECIMAL_COMMA)
+        flag("decimal_comma", pc.and_(usable, comma), suggestion=lambda v: v.replace(",", "."))
+        flag("not_number", pc.and_not(pc.and_not(usable, ok), comma))
+        values = pc.cast(pc.if_else(pc.and_(usable, ok), text, None), pa.float64())
+        return _series(values, spec), bad
+    if spec.type == "date":
+        shaped = pc.match_substring_regex(text, ISO_DATE)
+        german = pc.match_substring_regex(text, GERMAN_DATE)
+        flag("german_date", pc.and_(usable, german), suggestion=_iso_from_german)
+        flag("not_date", pc.and_not(pc.and_not(usable, shaped), german))
+        candidate = pc.if_else(pc.and_(usable, shaped), text, None)
+        parsed = pc.strptime(candidate, format="%Y-%m-%d", unit="s", error_is_null=True)
+        flag("not_calendar_date", pc.and_(pc.is_valid(candidate), pc.is_null(parsed)))
+        return _series(pc.cast(parsed, pa.date32()), spec), bad
+    raise TypeError(f"no conversion for type {spec.type!r}")
+
+
+def _any(checks: list[Check]) -> pa.Array:
+    mask = np.zeros(0 if not checks else len(checks[0][1]), dtype=bool)
+    for _, m, _ in checks:
+        mask = mask | m if mask.size else m.copy()
+    return pa.array(mask)
+
+
+def _series(values: pa.Array, spec: ColumnSpec) -> pd.Series:
+    if spec.type == "date":
+        return pd.Series(values, dtype=pd.ArrowDtype(pa.date32()))
+    dtype = {"string": pd.StringDtype(), "integer": pd.Int64Dtype(), "number": pd.Float64Dtype()}
+    return pd.Series(values.to_pandas(types_mapper=lambda _: dtype[spec.type]))
+
+
+def _iso_from_german(value: str) -> str:
+    day, month, year = value.split(".")
+    return f"{year}-{int(month):02d}-{int(day):02d}"

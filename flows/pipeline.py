@@ -1,0 +1,121 @@
+"""The nightly job as plain functions: validate, stage, describe, publish.
+
+The Prefect flow in `flows.nightly` wraps each step in a task; tests and benchmarks
+call these functions directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows import faults
+from flows.datapackage import write_datapackage
+from flows.release_store import ReleaseStore
+from flows.report import Report
+from flows.validation import validate_raw
+from flows.writing import to_arrow, write_dataset
+from schemas import DATASETS
+
+DEFAULT_RAW = Path("raw")
+DEFAULT_OUTPUT = Path("output")
+
+
+@dataclass
+class StageResult:
+    report: Report
+    staging: Path
+    rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+@dataclass
+class RunResult:
+    report: Report
+    release_id: str | None
+    rows: dict[str, int]
+    report_folder: Path | None
+
+    @property
+    def ok(self) -> bool:
+        return self.release_id is not None
+
+
+def release_date() -> dt.date:
+    """Today, or the date of SOURCE_DATE_EPOCH for reproducible builds and tests."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def stage_datasets(raw_dir: Path, staging: Path) -> StageResult:
+    """Validate raw/ and, when everything is valid, write every dataset into staging."""
+    validated = validate_raw(raw_dir)
+    result = StageResult(report=validated.report, staging=staging)
+    if not validated.report.ok:
+        return result
+    for ds in DATASETS:
+        table = to_arrow(ds, validated.frames[ds.name])
+        faults.pause(f"write-{ds.name}")
+        write_dataset(ds, table, staging)
+        result.rows[ds.name] = table.num_rows
+    return result
+
+
+def write_metadata(staging: Path) -> Path:
+    faults.pause("write-metadata")
+    return write_datapackage(staging)
+
+
+def release_id(staging: Path, date: dt.date) -> str:
+    """The date plus a short hash of every file's content."""
+    digest = hashlib.sha256()
+    for path in sorted(staging.iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{date.isoformat()}-{digest.hexdigest()[:10]}"
+
+
+def publish_release(store: ReleaseStore, staging: Path) -> str:
+    """Name the staged release by its content, swap it in and prune old releases."""
+    release = release_id(staging, release_date())
+    store.publish(staging, release)
+    store.prune()
+    return release
+
+
+def save_report(store: ReleaseStore, report: Report, status: str) -> Path:
+    """Write the report's three renderings into a new folder under reports/."""
+    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
+    folder = store.reports / f"{stamp}-{status}"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.txt").write_text(report.to_text(), encoding="utf-8")
+    (folder / "report.json").write_text(report.to_json(), encoding="utf-8")
+    (folder / "report.md").write_text(report.to_markdown(), encoding="utf-8")
+    kept = sorted(p for p in store.reports.iterdir() if p.is_dir())
+    for old in kept[: -store.keep]:
+        shutil.rmtree(old)
+    return folder
+
+
+def run(raw_dir: Path = DEFAULT_RAW, output_dir: Path = DEFAULT_OUTPUT) -> RunResult:
+    """The whole job without Prefect: stage, and publish only when all is valid."""
+    store = ReleaseStore(output_dir)
+    with store.locked():
+        staging = store.new_staging()
+        staged = stage_datasets(raw_dir, staging)
+        if not staged.ok:
+            shutil.rmtree(staging, ignore_errors=True)
+            folder = save_report(store, staged.report, "invalid")
+            return RunResult(staged.report, None, {}, folder)
+        write_metadata(staging)
+        release = publish_release(store, staging)
+        folder = save_report(store, staged.report, "published")
+        return RunResult(staged.report, release, staged.rows, folder)

@@ -1,0 +1,178 @@
+"""The validation report: every problem found in one pass, rendered three ways.
+
+One `Report` object is rendered as text for the terminal, as JSON for machines and as
+Markdown for the Prefect artifact. The JSON field names are documented in the README
+and kept stable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from schemas.rules import message
+
+MAX_VALUE_CHARS = 80
+REPORT_FORMAT_VERSION = 1
+
+
+def shorten(value: object, limit: int = MAX_VALUE_CHARS) -> str | None:
+    """The value as the curator typed it, cut to `limit` characters with a marker."""
+    if value is None:
+        return None
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text)} characters)"
+
+
+@dataclass(frozen=True)
+class Problem:
+    dataset: str
+    file: str
+    rule: str
+    message_de: str
+    message_en: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    key: str | None = None
+    severity: str = "error"
+
+    @classmethod
+    def of(
+        cls,
+        rule: str,
+        *,
+        dataset: str,
+        file: str,
+        line: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        key: str | None = None,
+        severity: str = "error",
+        **details: object,
+    ) -> Problem:
+        de, en = message(rule, value=value, **details)
+        return cls(
+            dataset=dataset,
+            file=file,
+            rule=rule,
+            message_de=de,
+            message_en=en,
+            line=line,
+            column=column,
+            value=shorten(value),
+            key=key,
+            severity=severity,
+        )
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.column or "", self.rule, self.value or "")
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    #: rows read per file name
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted((p for p in self.problems if p.severity == "error"), key=Problem.sort_key)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted((p for p in self.problems if p.severity != "error"), key=Problem.sort_key)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Problems per file and rule."""
+        result: dict[str, dict[str, int]] = {}
+        for (file, rule), n in sorted(Counter((p.file, p.rule) for p in self.errors).items()):
+            result.setdefault(file, {})[rule] = n
+        return result
+
+    # --- renderings -------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        return {
+            "format_version": REPORT_FORMAT_VERSION,
+            "valid": self.ok,
+            "error_count": len(self.errors),
+            "warning_count": len(self.warnings),
+            "rows": dict(sorted(self.rows.items())),
+            "counts": self.counts(),
+            "problems": [asdict(p) for p in self.errors + self.warnings],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def to_text(self) -> str:
+        if self.ok and not self.warnings:
+            files = ", ".join(f"{f} ({n} rows)" for f, n in sorted(self.rows.items()))
+            return f"valid: {files}\n"
+        out: list[str] = []
+        for file, group in _grouped(self.errors + self.warnings):
+            out.append(f"{file}:")
+            for rule, problems in group:
+                out.append(f"  {rule} ({len(problems)}): {problems[0].message_en}")
+                for p in problems:
+                    out.append(f"    {_location(p)}  {p.message_de} / {p.message_en}")
+        out.append(self.summary_line())
+        return "\n".join(out) + "\n"
+
+    def to_markdown(self) -> str:
+        out = ["# Validierungsbericht / Validation report", "", self.summary_line(), ""]
+        for file, group in _grouped(self.errors + self.warnings):
+            out += [f"## {file}", ""]
+            for rule, problems in group:
+                out += [f"### {rule} ({len(problems)})", ""]
+                out += [
+                    "| Zeile / line | Spalte / column | Wert / value | Schlüssel / key "
+                    "| Regel / rule |",
+                    "|---|---|---|---|---|",
+                ]
+                for p in problems:
+                    cells = [p.line, p.column, p.value, p.key, f"{p.message_de} / {p.message_en}"]
+                    out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+                out.append("")
+        return "\n".join(out) + "\n"
+
+    def summary_line(self) -> str:
+        errors, warnings = len(self.errors), len(self.warnings)
+        files = len({p.file for p in self.errors})
+        verdict = "valid" if self.ok else "INVALID"
+        return f"{verdict}: {errors} error(s) in {files} file(s), {warnings} warning(s)"
+
+
+def _grouped(problems: list[Problem]) -> list[tuple[str, list[tuple[str, list[Problem]]]]]:
+    by_file: dict[str, dict[str, list[Problem]]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, {}).setdefault(p.rule, []).append(p)
+    return [(f, sorted(rules.items())) for f, rules in sorted(by_file.items())]
+
+
+def _location(p: Problem) -> str:
+    parts = [f"line {p.line}" if p.line else "file"]
+    if p.column:
+        parts.append(f"column {p.column}")
+    if p.value is not None:
+        parts.append(f"value {p.value!r}")
+    if p.key:
+        parts.append(f"key {p.key}")
+    return ", ".join(parts) + ":"
+
+
+def _md_cell(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,214 @@
+"""Validate every curated file in one pass and collect every problem.
+
+`validate_raw` reads, converts, derives and checks each dataset with its pandera model,
+then checks the references between files. It never stops at the first problem: the
+report lists everything a curator has to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+
+from flows.convert import convert
+from flows.reading import RawTable, read_raw
+from flows.report import Problem, Report
+from schemas import DATASETS, Dataset, dataset
+from schemas.codelists import all_codes, labelled
+from schemas.dates import derive_date_columns
+
+
+@dataclass
+class Validated:
+    """The typed frames of every dataset and the report about them."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    report: Report = field(default_factory=Report)
+
+
+def validate_raw(raw_dir: Path) -> Validated:
+    result = Validated()
+    tables: dict[str, RawTable] = {}
+    for ds in DATASETS:
+        if ds.raw_file is None:
+            frame = codelist_frame()
+            result.report.extend(check_frame(ds, frame, lines=None, file="codelists.csv"))
+            result.frames[ds.name] = frame
+            continue
+        raw, problems = read_raw(ds, raw_dir / ds.raw_file)
+        result.report.extend(problems)
+        if raw is None:
+            continue
+        tables[ds.name] = raw
+        result.report.rows[raw.file] = raw.num_rows
+        frame, conversion_problems, refused = convert(raw)
+        frame = with_derived_columns(ds, frame)
+        result.report.extend(conversion_problems)
+        result.report.extend(check_frame(ds, frame, lines=raw.lines, file=raw.file, skip=refused))
+        result.frames[ds.name] = frame
+    result.report.extend(check_references(result.frames, tables))
+    return result
+
+
+def codelist_frame() -> pd.DataFrame:
+    rows = [(c.codelist, c.code, c.label_de, c.label_en) for c in all_codes()]
+    frame = pd.DataFrame(rows, columns=["codelist", "code", "label_de", "label_en"])
+    return frame.astype(pd.StringDtype())
+
+
+def with_derived_columns(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
+    derived = [c.name for c in ds.columns if c.derived]
+    if not derived:
+        return frame
+    frame = derive_date_columns(frame)
+    return frame[[c.name for c in ds.columns]]
+
+
+# --- pandera ---------------------------------------------------------------------
+
+
+def check_frame(
+    ds: Dataset,
+    frame: pd.DataFrame,
+    *,
+    lines: np.ndarray | None,
+    file: str,
+    skip: set[tuple[int, str]] = frozenset(),
+) -> list[Problem]:
+    """Run the dataset's pandera model lazily and translate every failure case."""
+    try:
+        ds.schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return []
+    translate = _FailureTranslator(ds, frame, lines, file, skip)
+    return translate(cases)
+
+
+class _FailureTranslator:
+    def __init__(self, ds, frame, lines, file, skip):
+        self.ds, self.frame, self.lines, self.file, self.skip = ds, frame, lines, file, skip
+        self.blame: dict[str, str] = ds.meta.get("blame", {})
+
+    def line(self, row: int) -> int | None:
+        return int(self.lines[row]) if self.lines is not None else None
+
+    def key(self, row: int) -> str | None:
+        values = [self.frame[c].iloc[row] for c in self.ds.primary_key]
+        if any(pd.isna(v) for v in values):
+            return None
+        return "/".join(str(v) for v in values)
+
+    def problem(self, rule: str, row: int, column: str | None, **details) -> Problem:
+        value = self.frame[column].iloc[row] if column else None
+        return Problem.of(
+            rule,
+            dataset=self.ds.name,
+            file=self.file,
+            line=self.line(row),
+            column=column,
+            value=None if pd.isna(value) else value,
+            key=self.key(row),
+            **details,
+        )
+
+    def __call__(self, cases: pd.DataFrame) -> list[Problem]:
+        problems: list[Problem] = []
+        cases = cases[cases["index"].notna()]
+        seen_dataframe_checks: set[tuple[str, int]] = set()
+        duplicate_rows: list[int] = []
+        for case in cases.itertuples(index=False):
+            row, column, check = int(case.index), case.column, str(case.check)
+            if check in ("multiple_fields_uniqueness", "field_uniqueness"):
+                duplicate_rows.append(row)
+                continue
+            if case.schema_context == "DataFrameSchema":
+                # a dataframe-level check reports each column of a failing row: keep one
+                if (check, row) in seen_dataframe_checks:
+                    continue
+                seen_dataframe_checks.add((check, row))
+                column = self.blame.get(check)
+                problems.append(self.problem(check, row, column, **self.details(check, column)))
+                continue
+            if (row, column) in self.skip or self.ds.column(column).derived:
+                # a derived column only fails when its inputs did, which are reported
+                continue
+            rule, details = self.column_rule(column, check, case.check_number)
+            problems.append(self.problem(rule, row, column, **details))
+        problems += self.duplicates(sorted(set(duplicate_rows)))
+        return problems
+
+    def column_rule(self, column: str, check: str, number) -> tuple[str, dict]:
+        if check == "not_nullable":
+            return check, {}
+        spec = self.ds.column(column)
+        found = spec.checks[int(number)] if number is not None and not pd.isna(number) else None
+        name = found.name if found is not None else check
+        details = dict(found.statistics or {}) if found is not None else {}
+        if name == "isin" and spec.codelist:
+            codes = labelled(spec.codelist)
+            details = {
+                "codelist": spec.codelist,
+                "allowed_de": ", ".join(f"{c.code} ({c.label_de})" for c in codes),
+                "allowed_en": ", ".join(f"{c.code} ({c.label_en})" for c in codes),
+            }
+        if name == "str_matches" and spec.pattern is not None:
+            details = {"hint_de": spec.pattern.hint_de, "hint_en": spec.pattern.hint_en}
+        return name, details
+
+    def details(self, check: str, column: str | None) -> dict:
+        if check == "date_agrees_with_year":
+            return {"year_column": "established_year"}
+        return {}
+
+    def duplicates(self, rows: list[int]) -> list[Problem]:
+        if not rows:
+            return []
+        pk = self.ds.primary_key
+        subset = self.frame.iloc[rows][pk]
+        problems = []
+        for _, group in subset.groupby(pk, sort=True, dropna=False):
+            group_rows = list(group.index)
+            lines = ", ".join(str(self.line(r)) for r in group_rows)
+            problems += [self.problem("duplicate_key", r, pk[0], lines=lines) for r in group_rows]
+        return problems
+
+
+# --- references between files -----------------------------------------------------
+
+
+def check_references(frames: dict[str, pd.DataFrame], tables: dict[str, RawTable]) -> list[Problem]:
+    problems = []
+    for ds in DATASETS:
+        if ds.name not in frames or ds.name not in tables:
+            continue
+        frame, raw = frames[ds.name], tables[ds.name]
+        for spec in ds.columns:
+            if spec.references is None:
+                continue
+            target_name, target_column = spec.references
+            if target_name not in frames:
+                continue  # the target file itself was refused; its problems say why
+            known = frames[target_name][target_column].dropna().unique()
+            values = frame[spec.name]
+            unknown = values.notna() & ~values.isin(known)
+            for row in np.flatnonzero(unknown.to_numpy()):
+                key = "/".join(str(frame[c].iloc[row]) for c in ds.primary_key)
+                problems.append(
+                    Problem.of(
+                        "unknown_reference",
+                        dataset=ds.name,
+                        file=raw.file,
+                        line=int(raw.lines[row]),
+                        column=spec.name,
+                        value=values.iloc[row],
+                        key=key,
+                        target=f"{dataset(target_name).raw_file or target_name}:{target_column}",
+                    )
+                )
+    return problems

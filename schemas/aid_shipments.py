@@ -1,0 +1,81 @@
+"""Aid deliveries and campaigns that Dortmund sent to partner cities."""
+
+from __future__ import annotations
+
+from schemas import dates
+from schemas.fields import HTTPS_URL, SLUG, column
+from schemas.types import Date, Decimal, Integer, Text
+
+PRIMARY_KEY = ["shipment_id"]
+
+
+class AidShipments(dates.PartialDateRules):
+    """Aid shipments to partner cities / Hilfslieferungen an Partnerstädte."""
+
+    shipment_id: Text = column(
+        de="Kurzname der Lieferung oder Aktion, eindeutig",
+        en="Short name of the delivery or campaign, unique",
+        pattern=SLUG,
+    )
+    partnership_id: Text = column(
+        de="Partnerschaft, der die Lieferung galt",
+        en="Partnership the delivery belongs to",
+        pattern=SLUG,
+        references="partnerships.partnership_id",
+    )
+    year: Integer = dates.year()
+    month: Integer = dates.month()
+    day: Integer = dates.day()
+    date_note_de: Text = dates.date_note_de()
+    date: Text = dates.date_edtf()
+    date_precision: Text = dates.date_precision()
+    date_start: Date = dates.date_start()
+    date_end: Date = dates.date_end()
+    transport_mode: Text = column(
+        de="Verkehrsmittel, leer wenn nicht belegt oder ohne Transport",
+        en="Means of transport, empty when undocumented or without transport",
+        required=False,
+        codelist="transport_mode",
+    )
+    goods_category: Text = column(
+        de="Art der Hilfsgüter", en="Kind of goods", codelist="goods_category"
+    )
+    recipient: Text = column(de="Empfänger der Hilfe", en="Recipient of the aid")
+    organiser: Text = column(
+        de="Wer die Hilfe organisiert oder finanziert hat", en="Who organised or funded the aid"
+    )
+    weight_kg: Decimal = column(
+        de="Gewicht der Güter in Kilogramm, leer wenn nicht belegt",
+        en="Weight of the goods in kilograms, empty when undocumented",
+        required=False,
+        unit="kg",
+        ge=0,
+    )
+    value_eur: Decimal = column(
+        de="Wert der Hilfe in Euro, leer wenn nicht belegt",
+        en="Value of the aid in euros, empty when undocumented",
+        required=False,
+        unit="EUR",
+        ge=0,
+    )
+    description_de: Text = column(de="Beschreibung auf Deutsch", en="Description in German")
+    source_url: Text = column(
+        de="Quelle der Angaben dieser Zeile",
+        en="Source of the facts in this row",
+        pattern=HTTPS_URL,
+    )
+
+    class Config:
+        strict = True
+        unique = PRIMARY_KEY
+        metadata = {
+            "primary_key": PRIMARY_KEY,
+            "blame": {"day_needs_month": "day", "real_calendar_date": "day"},
+            "min_rows": 0,
+            "title_de": "Hilfslieferungen an Partnerstädte der Stadt Dortmund",
+            "title_en": "Aid shipments to partner cities of the City of Dortmund",
+            "description_de": "Belegte Hilfslieferungen und Hilfsaktionen an Partnerstädte "
+            "mit Datum, Verkehrsmittel, Art der Güter und Empfänger.",
+            "description_en": "Documented aid deliveries and campaigns to partner cities with "
+            "date, means of transport, kind of goods and recipient.",
+        }

@@ -1,0 +1,31 @@
+"""The code lists themselves, published as a dataset so portals can show the labels."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from schemas.fields import column
+from schemas.types import Text
+
+PRIMARY_KEY = ["codelist", "code"]
+
+
+class CodelistEntries(pa.DataFrameModel):
+    """Code lists with German and English labels / Codelisten mit Beschriftungen."""
+
+    codelist: Text = column(de="Name der Codeliste", en="Name of the code list")
+    code: Text = column(de="Code, wie er in den Daten steht", en="Code as it appears in the data")
+    label_de: Text = column(de="Deutsche Bezeichnung", en="German label")
+    label_en: Text = column(de="Englische Bezeichnung", en="English label")
+
+    class Config:
+        strict = True
+        unique = PRIMARY_KEY
+        metadata = {
+            "primary_key": PRIMARY_KEY,
+            "min_rows": 1,
+            "title_de": "Codelisten der Partnerschaftsdaten",
+            "title_en": "Code lists of the partnership data",
+            "description_de": "Alle Codes der Datensätze mit deutscher und englischer Bezeichnung.",
+            "description_en": "Every code used in the datasets with its German and English label.",
+        }

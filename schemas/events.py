@@ -1,0 +1,68 @@
+"""Events in the history of each partnership: decisions, declarations, visits, ..."""
+
+from __future__ import annotations
+
+from schemas import dates
+from schemas.fields import HTTPS_URL, SLUG, column
+from schemas.types import Date, Integer, Text
+
+PRIMARY_KEY = ["event_id"]
+
+
+class Events(dates.PartialDateRules):
+    """Events of the partnerships / Ereignisse der Partnerschaften."""
+
+    event_id: Text = column(
+        de="Kurzname des Ereignisses, eindeutig", en="Short name of the event, unique", pattern=SLUG
+    )
+    partnership_id: Text = column(
+        de="Partnerschaft, zu der das Ereignis gehört",
+        en="Partnership the event belongs to",
+        pattern=SLUG,
+        references="partnerships.partnership_id",
+    )
+    event_type: Text = column(de="Art des Ereignisses", en="Kind of event", codelist="event_type")
+    year: Integer = dates.year()
+    month: Integer = dates.month()
+    day: Integer = dates.day()
+    date_note_de: Text = dates.date_note_de()
+    date: Text = dates.date_edtf()
+    date_precision: Text = dates.date_precision()
+    date_start: Date = dates.date_start()
+    date_end: Date = dates.date_end()
+    title_de: Text = column(
+        de="Titel des Ereignisses auf Deutsch", en="Title of the event in German"
+    )
+    description_de: Text = column(
+        de="Beschreibung auf Deutsch", en="Description in German", required=False
+    )
+    location: Text = column(
+        de="Ort des Ereignisses, leer wenn nicht belegt",
+        en="Place of the event, empty when undocumented",
+        required=False,
+    )
+    source_url: Text = column(
+        de="Quelle der Angaben dieser Zeile",
+        en="Source of the facts in this row",
+        pattern=HTTPS_URL,
+    )
+    source_note: Text = column(
+        de="Genauere Angabe zur Quelle, z. B. Datum einer Pressemitteilung",
+        en="Closer reference to the source, e.g. the date of a press release",
+        required=False,
+    )
+
+    class Config:
+        strict = True
+        unique = PRIMARY_KEY
+        metadata = {
+            "primary_key": PRIMARY_KEY,
+            "blame": {"day_needs_month": "day", "real_calendar_date": "day"},
+            "min_rows": 0,
+            "title_de": "Ereignisse der Partnerschaften der Stadt Dortmund",
+            "title_en": "Events of the partnerships of the City of Dortmund",
+            "description_de": "Ratsbeschlüsse, Erklärungen, Besuche, Veranstaltungen und "
+            "Resolutionen der Partnerschaften, datiert in ihrer belegten Genauigkeit.",
+            "description_en": "Council decisions, declarations, visits, events and resolutions "
+            "of the partnerships, dated at their documented precision.",
+        }

@@ -1,0 +1,129 @@
+"""The City of Dortmund's partnerships: one row per partner city or project partner."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas.dates import this_year
+from schemas.fields import COUNTRY_CODE, HTTPS_URL, SLUG, WIKIDATA_ID, column, year_column
+from schemas.types import Date, Decimal, Integer, Text
+
+PRIMARY_KEY = ["partnership_id"]
+
+
+class Partnerships(pa.DataFrameModel):
+    """Partnerships of the City of Dortmund / Partnerschaften der Stadt Dortmund."""
+
+    partnership_id: Text = column(
+        de="Kurzname der Partnerschaft, eindeutig und dauerhaft",
+        en="Short name of the partnership, unique and stable",
+        pattern=SLUG,
+    )
+    partner_city: Text = column(
+        de="Name der Partnerstadt auf Deutsch", en="German name of the partner city"
+    )
+    partner_city_local: Text = column(
+        de="Name der Partnerstadt in ihrer Landessprache und Schrift",
+        en="Name of the partner city in its own language and script",
+    )
+    country_code: Text = column(
+        de="Staat der Partnerstadt (ISO 3166-1 alpha-2)",
+        en="Country of the partner city (ISO 3166-1 alpha-2)",
+        pattern=COUNTRY_CODE,
+    )
+    partnership_type: Text = column(
+        de="Art der Partnerschaft", en="Kind of partnership", codelist="partnership_type"
+    )
+    status: Text = column(
+        de="Heutiger Stand der Partnerschaft",
+        en="Current state of the partnership",
+        codelist="partnership_status",
+    )
+    established_year: Integer = year_column(
+        de="Jahr, in dem die Partnerschaft begründet wurde",
+        en="Year the partnership was established",
+    )
+    established_on: Date = column(
+        de="Tag der Begründung, wenn er belegt ist (JJJJ-MM-TT), sonst leer",
+        en="Day the partnership was established where documented (YYYY-MM-DD), else empty",
+        required=False,
+    )
+    latitude: Decimal = column(
+        de="Geografische Breite der Partnerstadt (WGS 84) in Dezimalgrad",
+        en="Latitude of the partner city (WGS 84) in decimal degrees",
+        required=False,
+        unit="degree",
+        in_range={"min_value": -90, "max_value": 90},
+    )
+    longitude: Decimal = column(
+        de="Geografische Länge der Partnerstadt (WGS 84) in Dezimalgrad",
+        en="Longitude of the partner city (WGS 84) in decimal degrees",
+        required=False,
+        unit="degree",
+        in_range={"min_value": -180, "max_value": 180},
+    )
+    coordinates_source_url: Text = column(
+        de="Quelle der Koordinaten; Pflicht, sobald Koordinaten angegeben sind",
+        en="Source of the coordinates; required as soon as coordinates are given",
+        required=False,
+        pattern=HTTPS_URL,
+    )
+    wikidata_id: Text = column(
+        de="Wikidata-Objekt der Partnerstadt, leer wenn nicht geprüft",
+        en="Wikidata item of the partner city, empty when not checked",
+        required=False,
+        pattern=WIKIDATA_ID,
+    )
+    description_de: Text = column(
+        de="Kurze Beschreibung der Partnerschaft auf Deutsch",
+        en="Short description of the partnership in German",
+    )
+    source_url: Text = column(
+        de="Quelle der Angaben dieser Zeile",
+        en="Source of the facts in this row",
+        pattern=HTTPS_URL,
+    )
+    source_note: Text = column(
+        de="Genauere Angabe zur Quelle, z. B. Datum einer Pressemitteilung",
+        en="Closer reference to the source, e.g. the date of a press release",
+        required=False,
+    )
+
+    @pa.check("established_year", name="year_not_in_future")
+    def year_not_in_future(cls, year: pd.Series) -> pd.Series:
+        return year <= this_year()
+
+    @pa.dataframe_check(name="date_agrees_with_year")
+    def date_agrees_with_year(cls, df: pd.DataFrame) -> pd.Series:
+        on = df["established_on"]
+        years = pd.to_datetime(on.astype("datetime64[s]")).dt.year
+        return on.isna() | (years == df["established_year"]).fillna(False)
+
+    @pa.dataframe_check(name="coordinates_need_source")
+    def coordinates_need_source(cls, df: pd.DataFrame) -> pd.Series:
+        has_coordinates = df["latitude"].notna() | df["longitude"].notna()
+        return ~has_coordinates | df["coordinates_source_url"].notna()
+
+    @pa.dataframe_check(name="coordinates_come_in_pairs")
+    def coordinates_come_in_pairs(cls, df: pd.DataFrame) -> pd.Series:
+        return df["latitude"].isna() == df["longitude"].isna()
+
+    class Config:
+        strict = True
+        unique = PRIMARY_KEY
+        metadata = {
+            "primary_key": PRIMARY_KEY,
+            "blame": {
+                "date_agrees_with_year": "established_on",
+                "coordinates_need_source": "coordinates_source_url",
+                "coordinates_come_in_pairs": "longitude",
+            },
+            "min_rows": 1,
+            "title_de": "Partnerschaften der Stadt Dortmund",
+            "title_en": "Partnerships of the City of Dortmund",
+            "description_de": "Städte-, Projekt- und Solidaritätspartnerschaften der Stadt "
+            "Dortmund mit Art, Stand, Gründungsjahr und Lage der Partnerstadt.",
+            "description_en": "City, project and solidarity partnerships of the City of "
+            "Dortmund with their kind, state, year of establishment and location.",
+        }

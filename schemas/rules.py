@@ -1,0 +1,138 @@
+"""Every rule a row or file can break, in plain German and English words.
+
+Rule ids are the names pandera gives its built-in checks (`isin`, `str_matches`, ...)
+or the names the models give their own checks; the reader and the cross-file check
+use ids of their own. Templates are filled from the check's statistics and the column's
+metadata, so a message never repeats what the schema already declares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    de: str
+    en: str
+
+
+RULES: dict[str, Rule] = {
+    # what pandera checks
+    "not_nullable": Rule("Pflichtfeld ist leer", "required value is missing"),
+    "isin": Rule(
+        "ist kein Code der Codeliste {codelist}; erlaubt sind: {allowed_de}",
+        "is not a code of the code list {codelist}; allowed are: {allowed_en}",
+    ),
+    "str_matches": Rule("hat nicht die Form {hint_de}", "is not of the form {hint_en}"),
+    "greater_than_or_equal_to": Rule(
+        "muss mindestens {min_value} sein", "must be at least {min_value}"
+    ),
+    "less_than_or_equal_to": Rule("darf höchstens {max_value} sein", "must be at most {max_value}"),
+    "in_range": Rule(
+        "muss zwischen {min_value} und {max_value} liegen",
+        "must be between {min_value} and {max_value}",
+    ),
+    "duplicate_key": Rule(
+        "Schlüssel kommt mehrfach vor (Zeilen {lines})",
+        "key occurs more than once (lines {lines})",
+    ),
+    "year_not_in_future": Rule("Jahr liegt in der Zukunft", "year lies in the future"),
+    "day_needs_month": Rule(
+        "ein Tag ist angegeben, aber kein Monat", "a day is given without a month"
+    ),
+    "real_calendar_date": Rule(
+        "Jahr, Monat und Tag ergeben kein echtes Kalenderdatum",
+        "year, month and day do not form a real calendar date",
+    ),
+    "date_agrees_with_year": Rule(
+        "Datum liegt nicht im angegebenen Jahr {year_column}",
+        "date does not lie in the year given in {year_column}",
+    ),
+    "coordinates_need_source": Rule(
+        "Koordinaten ohne Quelle: coordinates_source_url angeben",
+        "coordinates without a source: fill in coordinates_source_url",
+    ),
+    "coordinates_come_in_pairs": Rule(
+        "Breite und Länge nur gemeinsam angeben", "give latitude and longitude together"
+    ),
+    # what the type conversion checks
+    "not_integer": Rule(
+        "ist keine ganze Zahl (erwartet z. B. 1977)",
+        "is not a whole number (expected e.g. 1977)",
+    ),
+    "not_number": Rule(
+        "ist keine Zahl (erwartet z. B. 12.5 mit Punkt)",
+        "is not a number (expected e.g. 12.5 with a point)",
+    ),
+    "decimal_comma": Rule(
+        "Dezimalkomma ist nicht erlaubt: bitte {suggestion} schreiben",
+        "decimal comma is not allowed: write {suggestion}",
+    ),
+    "not_date": Rule(
+        "ist kein Datum der Form JJJJ-MM-TT (z. B. 1977-07-04)",
+        "is not a date of the form YYYY-MM-DD (e.g. 1977-07-04)",
+    ),
+    "german_date": Rule(
+        "deutsches Datumsformat ist nicht erlaubt: bitte {suggestion} schreiben",
+        "German date format is not allowed: write {suggestion}",
+    ),
+    "not_calendar_date": Rule("ist kein echtes Kalenderdatum", "is not a real calendar date"),
+    "surrounding_whitespace": Rule(
+        "enthält Leerzeichen am Anfang oder Ende", "has spaces at its start or end"
+    ),
+    "placeholder": Rule(
+        "Platzhalter wie {value} sind nicht erlaubt: das Feld leer lassen",
+        "placeholders such as {value} are not allowed: leave the field empty",
+    ),
+    # what the cross-file check finds
+    "unknown_reference": Rule(
+        "verweist auf {target}, dort gibt es diesen Wert nicht",
+        "refers to {target}, which has no such value",
+    ),
+    # what the reader finds in a file as a whole
+    "file_missing": Rule("Datei fehlt", "file is missing"),
+    "file_unreadable": Rule(
+        "Datei kann nicht gelesen werden: {reason}", "file cannot be read: {reason}"
+    ),
+    "empty_file": Rule("Datei ist leer", "file is empty"),
+    "no_rows": Rule(
+        "Datei enthält keine Datenzeilen, mindestens eine ist nötig",
+        "file has no data rows, at least one is required",
+    ),
+    "binary_file": Rule(
+        "Datei enthält NUL-Bytes und ist wohl keine Textdatei",
+        "file contains NUL bytes and is probably not a text file",
+    ),
+    "not_utf8": Rule(
+        "Datei ist nicht UTF-8-kodiert{guess_de}; bitte als CSV UTF-8 speichern",
+        "file is not UTF-8 encoded{guess_en}; save it as CSV UTF-8",
+    ),
+    "wrong_delimiter": Rule(
+        "Trennzeichen ist {delimiter!r}; erwartet wird das Komma",
+        "delimiter is {delimiter!r}; a comma is expected",
+    ),
+    "missing_column": Rule("Spalte fehlt", "column is missing"),
+    "unknown_column": Rule(
+        "unbekannte Spalte; erlaubt sind: {allowed}", "unknown column; allowed are: {allowed}"
+    ),
+    "duplicate_column": Rule("Spalte kommt mehrfach vor", "column occurs more than once"),
+    "wrong_field_count": Rule(
+        "Zeile hat {actual} Felder statt {expected}",
+        "row has {actual} fields instead of {expected}",
+    ),
+    "unbalanced_quote": Rule(
+        "Anführungszeichen wird nicht geschlossen", "quotation mark is never closed"
+    ),
+    "field_too_large": Rule(
+        "Feld ist größer als {limit} Bytes", "field is larger than {limit} bytes"
+    ),
+}
+
+
+def message(rule: str, **values: object) -> tuple[str, str]:
+    """The German and English message for a rule, filled with the given values."""
+    found = RULES.get(rule)
+    if found is None:
+        return (rule, rule)
+    return found.de.format(**values), found.en.format(**values)
