@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from flows.report import Report
@@ -53,15 +54,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return exit_code(report)
 
 
+def unchanged_summary(args: argparse.Namespace) -> str | None:
+    """The summary of a run that has nothing to do, found without starting Prefect."""
+    from flows import releases, summary
+    from flows.release_store import ReleaseStore
+
+    started = time.monotonic()
+    current = ReleaseStore(args.output, keep=1).current()
+    if not releases.unchanged_release(current, releases.input_hashes(args.raw)):
+        return None
+    return summary.unchanged(current, time.monotonic() - started).to_text()
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    nothing_to_do = unchanged_summary(args)
+    if nothing_to_do:
+        sys.stdout.write(nothing_to_do)
+        return EXIT_OK
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
     from flows.release_store import LockBusy, StoreError
 
     try:
-        summary = nightly(raw_dir=str(args.raw), output_dir=str(args.output))
+        summary = nightly(raw_dir=str(args.raw), output_dir=str(args.output), keep=args.keep)
     except InvalidInput as invalid:
         sys.stderr.write(invalid.report.to_text())
+        sys.stderr.write(invalid.summary_text)
         sys.stderr.write(
             f"nothing published; the previous release stays current. "
             f"Report: {invalid.report_folder}\n"
@@ -76,10 +94,61 @@ def cmd_run(args: argparse.Namespace) -> int:
             "nothing published; the previous release stays current\n"
         )
         return EXIT_OUTPUT
+    if summary.get("summary"):
+        sys.stdout.write(summary["summary"])
+        return EXIT_OK
     print(f"published release {summary['release_id']} into {args.output}")
     for name, rows in summary["rows"].items():
         print(f"  {name}: {rows} rows")
     return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    configure_prefect()
+    from flows.deploy import NoServer, serve
+
+    try:
+        serve(args.raw, args.output, keep=args.keep)
+    except NoServer as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from flows.release_store import ReleaseStore, StoreError
+    from flows.releases import diff_releases
+
+    try:
+        changes = diff_releases(ReleaseStore(args.output, keep=1), args.old, args.new)
+    except StoreError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_USAGE
+    sys.stdout.write(changes.to_markdown() if args.markdown else changes.to_text())
+    return EXIT_OK
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from flows.release_store import LockBusy, ReleaseStore, StoreError
+    from flows.releases import rollback
+
+    try:
+        previous = rollback(ReleaseStore(args.output, keep=1), args.release)
+    except LockBusy as busy:
+        sys.stderr.write(f"error: {busy}\n")
+        return EXIT_BUSY
+    except StoreError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_USAGE
+    print(f"{args.output} now shows release {args.release} (was {previous or 'nothing'})")
+    return EXIT_OK
+
+
+def keep_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -97,6 +166,29 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
     run.add_argument("--output", type=Path, default=Path("output"), help="published folder")
     run.set_defaults(handler=cmd_run)
+
+    serve = commands.add_parser(
+        "serve", help="run the flow every night at 02:00 Europe/Berlin (needs PREFECT_API_URL)"
+    )
+    serve.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    serve.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    serve.set_defaults(handler=cmd_serve)
+
+    keep_help = "releases to keep (default: $PARTNERSHIPS_KEEP_RELEASES or 30)"
+    for command in (run, serve):
+        command.add_argument("--keep", type=keep_count, default=None, help=keep_help)
+
+    diff = commands.add_parser("diff", help="changes between two kept releases")
+    diff.add_argument("old", help="release id, e.g. 2026-01-01-0123456789")
+    diff.add_argument("new", help="release id")
+    diff.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    diff.add_argument("--markdown", action="store_true", help="print CHANGELOG.md's format")
+    diff.set_defaults(handler=cmd_diff)
+
+    rollback = commands.add_parser("rollback", help="make a kept release current again")
+    rollback.add_argument("release", help="release id (see `ls OUTPUT.d/releases`)")
+    rollback.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    rollback.set_defaults(handler=cmd_rollback)
     return root
 
 
@@ -105,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    if not args.raw.is_dir():
+    if hasattr(args, "raw") and not args.raw.is_dir():
         sys.stderr.write(f"error: {args.raw} is not a folder of curated CSVs\n")
         return EXIT_USAGE
     return args.handler(args)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 
-from flows import pipeline
+from flows import pipeline, releases, summary
 from flows.release_store import ReleaseStore
 from flows.report import Report
 
@@ -17,10 +18,11 @@ FLOW_NAME = "dortmund-partnerships-nightly"
 class InvalidInput(Exception):
     """The curated files were refused; nothing new was published."""
 
-    def __init__(self, report: Report, report_folder: Path) -> None:
+    def __init__(self, report: Report, report_folder: Path, summary_text: str = "") -> None:
         super().__init__(f"{report.summary_line()}; report: {report_folder}")
         self.report = report
         self.report_folder = report_folder
+        self.summary_text = summary_text
 
 
 @task(name="validate and stage datasets")
@@ -34,17 +36,49 @@ def metadata_task(staging: Path) -> Path:
 
 
 @task(name="publish release")
-def publish_task(store: ReleaseStore, staging: Path) -> str:
-    return pipeline.publish_release(store, staging)
+def publish_task(
+    store: ReleaseStore, staging: Path, inputs: dict[str, str]
+) -> releases.ReleaseNotes:
+    return pipeline.publish_described(store, staging, inputs)
 
 
-@flow(name=FLOW_NAME, log_prints=True)
-def nightly(raw_dir: str = "raw", output_dir: str = "output") -> dict:
+def summary_artifact(run_summary: summary.RunSummary) -> None:
+    create_markdown_artifact(
+        run_summary.to_markdown(), key="run-summary", description="Summary of the nightly run"
+    )
+
+
+def summarize_failure(flow, flow_run, state) -> None:
+    """Failures other than invalid input (which writes its own summary): lock, disk, bugs."""
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, InvalidInput):
+        return
+    output = ReleaseStore(Path(flow_run.parameters.get("output_dir", "output")), keep=1)
+    run_summary = summary.failed(f"{type(error).__name__}: {error}", output.current_id(), 0.0)
+    summary_artifact(run_summary)
+
+
+@flow(name=FLOW_NAME, log_prints=True, on_failure=[summarize_failure])
+def nightly(raw_dir: str = "raw", output_dir: str = "output", keep: int | None = None) -> dict:
     """Validate raw/ and publish CSV, Parquet, JSON and metadata into output/."""
-    store = ReleaseStore(Path(output_dir))
+    started = time.monotonic()
+    store = ReleaseStore(Path(output_dir), keep=keep)
+    inputs = releases.input_hashes(Path(raw_dir))
     with store.locked():
+        if releases.unchanged_release(store.current(), inputs):
+            run_summary = summary.unchanged(store.current(), time.monotonic() - started)
+            summary_artifact(run_summary)
+            print(run_summary.headline)
+            return {
+                "release_id": store.current_id(),
+                "rows": {d.name: d.rows_published for d in run_summary.datasets},
+                "report_folder": None,
+                "unchanged": True,
+                "summary": run_summary.to_text(),
+            }
         staging = store.new_staging()
-        staged = stage_task(Path(raw_dir), staging)
+        with summary.progress("validating and writing datasets"):
+            staged = stage_task(Path(raw_dir), staging)
         create_markdown_artifact(
             staged.report.to_markdown(),
             key="validation-report",
@@ -52,9 +86,29 @@ def nightly(raw_dir: str = "raw", output_dir: str = "output") -> dict:
         )
         if not staged.ok:
             folder = pipeline.save_report(store, staged.report, "invalid")
-            raise InvalidInput(staged.report, folder)
+            run_summary = summary.failed(
+                "validation of raw/",
+                store.current_id(),
+                time.monotonic() - started,
+                staged.report,
+                folder,
+            )
+            summary_artifact(run_summary)
+            raise InvalidInput(staged.report, folder, run_summary.to_text())
         metadata_task(staging)
-        release = publish_task(store, staging)
+        with summary.progress("comparing with the previous release and publishing"):
+            notes = publish_task(store, staging, inputs)
+        release = notes.release_id
         folder = pipeline.save_report(store, staged.report, "published")
+    run_summary = summary.published(
+        notes, staged.rows, staged.report, time.monotonic() - started, folder
+    )
+    summary_artifact(run_summary)
     print(f"published release {release} into {output_dir}: {staged.rows}")
-    return {"release_id": release, "rows": staged.rows, "report_folder": str(folder)}
+    return {
+        "release_id": release,
+        "rows": staged.rows,
+        "report_folder": str(folder),
+        "unchanged": False,
+        "summary": run_summary.to_text(),
+    }

@@ -7,13 +7,13 @@ call these functions directly.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows import faults
+from flows import faults, releases, summary
 from flows.datapackage import write_datapackage
 from flows.release_store import ReleaseStore
 from flows.report import Report
@@ -42,6 +42,10 @@ class RunResult:
     release_id: str | None
     rows: dict[str, int]
     report_folder: Path | None
+    #: the inputs equal the current release's: nothing was written
+    unchanged: bool = False
+    notes: releases.ReleaseNotes | None = None
+    summary: summary.RunSummary | None = None
 
     @property
     def ok(self) -> bool:
@@ -76,19 +80,25 @@ def write_metadata(staging: Path) -> Path:
 
 
 def release_id(staging: Path, date: dt.date) -> str:
-    """The date plus a short hash of every file's content."""
-    digest = hashlib.sha256()
-    for path in sorted(staging.iterdir()):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return f"{date.isoformat()}-{digest.hexdigest()[:10]}"
+    """The date plus a short hash of every data file's content (release notes excluded)."""
+    return releases.release_id_of(releases.file_digests(staging), date)
 
 
 def publish_release(store: ReleaseStore, staging: Path) -> str:
     """Name the staged release by its content, swap it in and prune old releases."""
-    release = release_id(staging, release_date())
-    store.publish(staging, release)
+    return publish_described(store, staging).release_id
+
+
+def publish_described(
+    store: ReleaseStore, staging: Path, inputs: dict[str, str] | None = None
+) -> releases.ReleaseNotes:
+    """Like publish_release, writing the changelog and manifest into the release first."""
+    notes = releases.write_release_notes(
+        staging, release_date(), inputs or {}, store.current(), store.releases
+    )
+    store.publish(staging, notes.release_id)
     store.prune()
-    return release
+    return notes
 
 
 def save_report(store: ReleaseStore, report: Report, status: str) -> Path:
@@ -105,17 +115,39 @@ def save_report(store: ReleaseStore, report: Report, status: str) -> Path:
     return folder
 
 
-def run(raw_dir: Path = DEFAULT_RAW, output_dir: Path = DEFAULT_OUTPUT) -> RunResult:
-    """The whole job without Prefect: stage, and publish only when all is valid."""
-    store = ReleaseStore(output_dir)
+def run(
+    raw_dir: Path = DEFAULT_RAW, output_dir: Path = DEFAULT_OUTPUT, keep: int | None = None
+) -> RunResult:
+    """The whole job without Prefect: stage, and publish only when all is valid.
+
+    Nothing at all happens when the inputs equal those of the current release.
+    """
+    started = time.monotonic()
+    store = ReleaseStore(output_dir, keep=keep)
+    inputs = releases.input_hashes(raw_dir)
     with store.locked():
+        if releases.unchanged_release(store.current(), inputs):
+            done = summary.unchanged(store.current(), time.monotonic() - started)
+            return RunResult(Report(), store.current_id(), {}, None, unchanged=True, summary=done)
         staging = store.new_staging()
-        staged = stage_datasets(raw_dir, staging)
+        with summary.progress("validating and writing datasets"):
+            staged = stage_datasets(raw_dir, staging)
         if not staged.ok:
             shutil.rmtree(staging, ignore_errors=True)
             folder = save_report(store, staged.report, "invalid")
-            return RunResult(staged.report, None, {}, folder)
+            failed = summary.failed(
+                "validation of raw/",
+                store.current_id(),
+                time.monotonic() - started,
+                staged.report,
+                folder,
+            )
+            return RunResult(staged.report, None, {}, folder, summary=failed)
         write_metadata(staging)
-        release = publish_release(store, staging)
+        with summary.progress("comparing with the previous release and publishing"):
+            notes = publish_described(store, staging, inputs)
         folder = save_report(store, staged.report, "published")
-        return RunResult(staged.report, release, staged.rows, folder)
+        done = summary.published(
+            notes, staged.rows, staged.report, time.monotonic() - started, folder
+        )
+        return RunResult(staged.report, notes.release_id, staged.rows, folder, False, notes, done)

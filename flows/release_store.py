@@ -29,6 +29,8 @@ from flows import faults
 
 KEEP_RELEASES = 30
 KEEP_REPORTS = 30
+#: environment variable that overrides KEEP_RELEASES (the CLI's --keep overrides both)
+KEEP_ENV = "PARTNERSHIPS_KEEP_RELEASES"
 
 
 class StoreError(Exception):
@@ -40,14 +42,14 @@ class LockBusy(StoreError):
 
 
 class ReleaseStore:
-    def __init__(self, output: Path, keep: int = KEEP_RELEASES) -> None:
+    def __init__(self, output: Path, keep: int | None = None) -> None:
         self.output = Path(os.path.abspath(output))
         self.home = self.output.with_name(self.output.name + ".d")
         self.releases = self.home / "releases"
         self.staging_root = self.home / "staging"
         self.reports = self.home / "reports"
         self.lock_path = self.home / "lock"
-        self.keep = keep
+        self.keep = configured_keep(keep)
 
     # --- reading ---------------------------------------------------------------
 
@@ -161,6 +163,21 @@ class ReleaseStore:
             f"{out} is an ordinary folder, not a release link written by this pipeline; "
             "move it away or choose another --output"
         )
+
+
+def configured_keep(keep: int | None = None) -> int:
+    """How many releases to keep: the argument, else $PARTNERSHIPS_KEEP_RELEASES, else 30."""
+    if keep is None:
+        text = os.environ.get(KEEP_ENV, "").strip()
+        if not text:
+            return KEEP_RELEASES
+        try:
+            keep = int(text)
+        except ValueError:
+            raise StoreError(f"{KEEP_ENV}={text!r} is not a whole number") from None
+    if keep < 1:
+        raise StoreError(f"the number of releases to keep must be at least 1, not {keep}")
+    return keep
 
 
 def _fsync_dir(path: Path) -> None:
