@@ -1,0 +1,216 @@
+"""The nightly schedule on a real Prefect server: `partnerships serve` and prefect.yaml.
+
+One `prefect server start` on 127.0.0.1 (SQLite in a private PREFECT_HOME) serves the
+module. Each test registers the deployment, reads its schedule back through the REST
+API, triggers a run, lets `serve` or a process worker execute it and waits until it is
+Completed and the release exists. Poll intervals are lowered to 1 s to keep this fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from flows.deploy import DEPLOYMENT_NAME, SCHEDULE_CRON, SCHEDULE_TIMEZONE
+from flows.nightly import FLOW_NAME
+from flows.releases import MANIFEST
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SERVER_START_TIMEOUT = 120
+RUN_TIMEOUT = 180
+FINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+@dataclass
+class Server:
+    api_url: str
+    env: dict[str, str]
+    log: Path
+
+    def get(self, path: str) -> httpx.Response:
+        return httpx.get(f"{self.api_url}{path}", timeout=10)
+
+    def post(self, path: str, body: dict) -> httpx.Response:
+        return httpx.post(f"{self.api_url}{path}", json=body, timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def prefect_env(home: Path, api_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(
+        PREFECT_HOME=str(home),
+        PREFECT_API_URL=api_url,
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_SERVER_UI_ENABLED="false",
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="120",
+        # the runner, the worker and the server's scheduler poll every 10 s by default
+        PREFECT_RUNNER_POLL_FREQUENCY="1",
+        PREFECT_WORKER_QUERY_SECONDS="1",
+        PREFECT_WORKER_PREFETCH_SECONDS="1",
+        PREFECT_LOGGING_LEVEL="INFO",
+    )
+    return env
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def start(command: list, env: dict, log: Path, cwd: Path) -> subprocess.Popen:
+    with open(log, "ab") as sink:
+        return subprocess.Popen(
+            [str(c) for c in command],
+            env=env,
+            cwd=cwd,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # so that stop() ends its children too
+        )
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    home = tmp_path_factory.mktemp("prefect-home")
+    port = free_port()
+    api_url = f"http://127.0.0.1:{port}/api"
+    env = prefect_env(home, api_url)
+    log = home / "server.log"
+    command = [BIN / "prefect", "server", "start", "--host", "127.0.0.1", "--port", port]
+    process = start(command, env, log, home)
+    started = time.monotonic()
+    try:
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"prefect server exited:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{api_url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() - started > SERVER_START_TIMEOUT:
+                pytest.fail(f"prefect server not ready:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        print(f"prefect server ready after {time.monotonic() - started:.1f} s")
+        yield Server(api_url, env, log)
+    finally:
+        stop(process)
+
+
+def wait_for_deployment(server: Server, name: str, process: subprocess.Popen, log: Path) -> dict:
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() not in (None, 0):
+            pytest.fail(f"{process.args} exited {process.returncode}:\n{log.read_text()[-3000:]}")
+        response = server.get(f"/deployments/name/{FLOW_NAME}/{name}")
+        if response.status_code == 200:
+            return response.json()
+        time.sleep(0.3)
+    pytest.fail(f"deployment {name} never appeared:\n{log.read_text()[-3000:]}")
+
+
+def assert_nightly_schedule(deployment: dict) -> None:
+    schedules = [s["schedule"] for s in deployment["schedules"]]
+    assert schedules == [{"cron": SCHEDULE_CRON, "timezone": SCHEDULE_TIMEZONE, "day_or": True}], (
+        schedules
+    )
+
+
+def run_to_completion(server: Server, deployment: dict, log: Path) -> dict:
+    """Trigger a flow run of the deployment now and wait for its final state."""
+    created = server.post(f"/deployments/{deployment['id']}/create_flow_run", {})
+    created.raise_for_status()
+    run_id = created.json()["id"]
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        run = server.get(f"/flow_runs/{run_id}").json()
+        if run["state"]["type"] in FINAL_STATES:
+            return run
+        time.sleep(0.3)
+    pytest.fail(f"flow run {run_id} did not finish:\n{log.read_text()[-3000:]}")
+
+
+def assert_published(output: Path) -> None:
+    assert output.is_symlink(), "output/ must point at a release"
+    manifest = json.loads((output / MANIFEST).read_text())
+    assert manifest["rows"]["partnerships"] > 0
+    assert (output / "partnerships.csv").is_file()
+
+
+def test_serve_registers_the_berlin_schedule_and_runs_the_flow(
+    server: Server, tmp_path: Path
+) -> None:
+    output, log = tmp_path / "output", tmp_path / "serve.log"
+    started = time.monotonic()
+    command = [BIN / "partnerships", "serve", "--raw", ROOT / "raw", "--output", output]
+    serving = start(command, server.env, log, tmp_path)
+    try:
+        deployment = wait_for_deployment(server, DEPLOYMENT_NAME, serving, log)
+        assert_nightly_schedule(deployment)
+        assert deployment["parameters"]["output_dir"] == str(output)
+        run = run_to_completion(server, deployment, log)
+    finally:
+        stop(serving)
+    assert run["state"]["type"] == "COMPLETED", log.read_text()[-3000:]
+    assert_published(output)
+    print(f"serve: registered, ran and published in {time.monotonic() - started:.1f} s")
+
+
+def test_prefect_yaml_deploys_to_a_process_worker(server: Server, tmp_path: Path) -> None:
+    output, log = tmp_path / "output", tmp_path / "worker.log"
+    pool = "partnerships-test"
+    started = time.monotonic()
+    prefect = BIN / "prefect"
+    subprocess.run(
+        [prefect, "work-pool", "create", pool, "--type", "process"],
+        env=server.env,
+        check=True,
+        capture_output=True,
+    )
+    params = json.dumps({"raw_dir": str(ROOT / "raw"), "output_dir": str(output)})
+    deploy = [prefect, "--no-prompt", "deploy", "--name", "nightly", "--pool", pool]
+    deploy += ["--params", params, "--prefect-file", ROOT / "prefect.yaml"]
+    deployed = subprocess.run(
+        deploy,
+        env=server.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    deployment = server.get(f"/deployments/name/{FLOW_NAME}/nightly").json()
+    assert_nightly_schedule(deployment)
+    assert deployment["work_pool_name"] == pool
+
+    worker = start([prefect, "worker", "start", "--pool", pool], server.env, log, tmp_path)
+    try:
+        run = run_to_completion(server, deployment, log)
+    finally:
+        stop(worker)
+    assert run["state"]["type"] == "COMPLETED", log.read_text()[-3000:]
+    assert_published(output)
+    print(f"deploy + worker: registered, ran and published in {time.monotonic() - started:.1f} s")
