@@ -2,8 +2,10 @@
 
 Exit codes: 0 done; 1 the curated files are invalid (every problem is listed);
 2 usage error or unreadable input; 3 another run holds the lock; 4 the output folder
-cannot be written (full disk, no permission). The previous release stays current
-whenever the exit code is not 0.
+cannot be written (full disk, no permission); 5 a --target could not be published
+(missing credentials, refused login, network): a release built by `run` is in place
+in output/ all the same. The previous release stays current whenever the exit code is
+not 0 or 5.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from flows.report import Report
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUSY, EXIT_OUTPUT = 0, 1, 2, 3, 4
+EXIT_PUBLISH = 5
 #: rules that mean the input could not be read at all, rather than read and refused
 UNREADABLE_RULES = {"file_missing", "file_unreadable", "binary_file", "not_utf8"}
 
@@ -68,15 +71,19 @@ def unchanged_summary(args: argparse.Namespace) -> str | None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     nothing_to_do = unchanged_summary(args)
-    if nothing_to_do:
+    if nothing_to_do and not args.target:
         sys.stdout.write(nothing_to_do)
         return EXIT_OK
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
     from flows.release_store import LockBusy, StoreError
+    from flows.targets import TargetError
+    from flows.targets.tasks import PublishFailed
 
     try:
-        summary = nightly(raw_dir=str(args.raw), output_dir=str(args.output), keep=args.keep)
+        summary = nightly(
+            raw_dir=str(args.raw), output_dir=str(args.output), keep=args.keep, targets=args.target
+        )
     except InvalidInput as invalid:
         sys.stderr.write(invalid.report.to_text())
         sys.stderr.write(invalid.summary_text)
@@ -88,18 +95,38 @@ def cmd_run(args: argparse.Namespace) -> int:
     except LockBusy as busy:
         sys.stderr.write(f"error: {busy}\n")
         return EXIT_BUSY
+    except (TargetError, PublishFailed) as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_PUBLISH
     except (StoreError, OSError) as error:
         sys.stderr.write(
             f"error: cannot write {args.output}: {error}\n"
             "nothing published; the previous release stays current\n"
         )
         return EXIT_OUTPUT
+    for line in summary.get("targets", []):
+        print(line)
     if summary.get("summary"):
         sys.stdout.write(summary["summary"])
         return EXIT_OK
     print(f"published release {summary['release_id']} into {args.output}")
     for name, rows in summary["rows"].items():
         print(f"  {name}: {rows} rows")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    configure_prefect()
+    from flows.targets import TargetError
+    from flows.targets.tasks import PublishFailed, publish_current
+
+    try:
+        lines = publish_current(output_dir=str(args.output), target_urls=args.target)
+    except (TargetError, PublishFailed) as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_PUBLISH
+    for line in lines:
+        print(line)
     return EXIT_OK
 
 
@@ -151,6 +178,12 @@ def keep_count(text: str) -> int:
     return value
 
 
+TARGET_HELP = (
+    "also publish to this folder, s3://bucket/prefix, ftp(s)://user@host/path or "
+    "ckan+https://host (repeatable; see docs/publishing.md)"
+)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="partnerships",
@@ -165,7 +198,13 @@ def parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the nightly flow once under Prefect")
     run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
     run.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    run.add_argument("--target", action="append", default=[], help=TARGET_HELP)
     run.set_defaults(handler=cmd_run)
+
+    publish = commands.add_parser("publish", help="publish the current release to targets again")
+    publish.add_argument("--target", action="append", required=True, help=TARGET_HELP)
+    publish.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    publish.set_defaults(handler=cmd_publish)
 
     serve = commands.add_parser(
         "serve", help="run the flow every night at 02:00 Europe/Berlin (needs PREFECT_API_URL)"

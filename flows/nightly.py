@@ -11,6 +11,7 @@ from prefect.artifacts import create_markdown_artifact
 from flows import pipeline, releases, summary
 from flows.release_store import ReleaseStore
 from flows.report import Report
+from flows.targets import tasks as publish_targets
 
 FLOW_NAME = "dortmund-partnerships-nightly"
 
@@ -59,9 +60,15 @@ def summarize_failure(flow, flow_run, state) -> None:
 
 
 @flow(name=FLOW_NAME, log_prints=True, on_failure=[summarize_failure])
-def nightly(raw_dir: str = "raw", output_dir: str = "output", keep: int | None = None) -> dict:
+def nightly(
+    raw_dir: str = "raw",
+    output_dir: str = "output",
+    keep: int | None = None,
+    targets: list[str] | None = None,
+) -> dict:
     """Validate raw/ and publish CSV, Parquet, JSON and metadata into output/."""
     started = time.monotonic()
+    publish_targets.check_all(targets or [])  # missing credentials: stop before building
     store = ReleaseStore(Path(output_dir), keep=keep)
     inputs = releases.input_hashes(Path(raw_dir))
     with store.locked():
@@ -69,12 +76,14 @@ def nightly(raw_dir: str = "raw", output_dir: str = "output", keep: int | None =
             run_summary = summary.unchanged(store.current(), time.monotonic() - started)
             summary_artifact(run_summary)
             print(run_summary.headline)
+            published = publish_targets.publish_to_all(store.current(), targets or [])
             return {
                 "release_id": store.current_id(),
                 "rows": {d.name: d.rows_published for d in run_summary.datasets},
                 "report_folder": None,
                 "unchanged": True,
                 "summary": run_summary.to_text(),
+                "targets": [result.summary() for result in published],
             }
         staging = store.new_staging()
         with summary.progress("validating and writing datasets"):
@@ -105,10 +114,12 @@ def nightly(raw_dir: str = "raw", output_dir: str = "output", keep: int | None =
     )
     summary_artifact(run_summary)
     print(f"published release {release} into {output_dir}: {staged.rows}")
+    published = publish_targets.publish_to_all(store.releases / release, targets or [])
     return {
         "release_id": release,
         "rows": staged.rows,
         "report_folder": str(folder),
         "unchanged": False,
         "summary": run_summary.to_text(),
+        "targets": [result.summary() for result in published],
     }
