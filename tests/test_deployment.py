@@ -8,6 +8,8 @@ Completed and the release exists. Poll intervals are lowered to 1 s to keep this
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 import os
 import signal
@@ -18,15 +20,23 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from prefect.server.schemas.schedules import CronSchedule
+from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from flows.deploy import DEPLOYMENT_NAME, SCHEDULE_CRON, SCHEDULE_TIMEZONE
+from flows import cli
+from flows.deploy import (
+    DEPLOYMENT_NAME,
+    SCHEDULE_CRON,
+    SCHEDULE_TIMEZONE,
+    NoServer,
+    require_server,
+)
 from flows.nightly import FLOW_NAME
 from flows.releases import MANIFEST
-
-pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -154,6 +164,15 @@ def run_to_completion(server: Server, deployment: dict, log: Path) -> dict:
     pytest.fail(f"flow run {run_id} did not finish:\n{log.read_text()[-3000:]}")
 
 
+def summary_artifact(server: Server, run_id: str) -> str:
+    query = {"artifacts": {"flow_run_id": {"any_": [run_id]}, "key": {"any_": ["run-summary"]}}}
+    response = server.post("/artifacts/filter", query)
+    response.raise_for_status()
+    [artifact] = response.json()
+    assert artifact["type"] == "markdown"
+    return artifact["data"]
+
+
 def assert_published(output: Path) -> None:
     assert output.is_symlink(), "output/ must point at a release"
     manifest = json.loads((output / MANIFEST).read_text())
@@ -161,6 +180,41 @@ def assert_published(output: Path) -> None:
     assert (output / "partnerships.csv").is_file()
 
 
+def local_run_times(first_day: dt.datetime, days: int) -> list[dt.datetime]:
+    schedule = CronSchedule(cron=SCHEDULE_CRON, timezone=SCHEDULE_TIMEZONE)
+    start = first_day.replace(tzinfo=ZoneInfo("UTC"))
+    dates = asyncio.run(schedule.get_dates(n=days, start=start))
+    return [d.astimezone(ZoneInfo(SCHEDULE_TIMEZONE)) for d in dates]
+
+
+def test_schedule_stays_at_two_in_the_night_across_daylight_saving_changes() -> None:
+    # the server's own schedule arithmetic, for the spring and autumn changes of 2027
+    spring = local_run_times(dt.datetime(2027, 3, 26), 4)
+    assert [(d.day, d.hour) for d in spring] == [(26, 2), (27, 2), (28, 3), (29, 2)]
+    autumn = local_run_times(dt.datetime(2027, 10, 30), 3)
+    # the hour 02:00-03:00 happens twice on 31 October; the run happens once
+    assert [(d.day, d.hour, d.utcoffset().seconds // 3600) for d in autumn] == [
+        (30, 2, 2),
+        (31, 2, 2),
+        (1, 2, 1),
+    ]
+
+
+def test_serve_needs_a_real_server(capsys: pytest.CaptureFixture) -> None:
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        with pytest.raises(NoServer, match="no Prefect server is configured"):
+            require_server()
+        # the CLI turns it into a usage error before anything is registered
+        assert cli.main(["serve", "--raw", str(ROOT / "raw")]) == cli.EXIT_USAGE
+    assert "start one with `prefect server start`" in capsys.readouterr().err
+    with (
+        temporary_settings(updates={PREFECT_API_URL: f"http://127.0.0.1:{free_port()}/api"}),
+        pytest.raises(NoServer, match="does not answer"),
+    ):
+        require_server()
+
+
+@pytest.mark.slow
 def test_serve_registers_the_berlin_schedule_and_runs_the_flow(
     server: Server, tmp_path: Path
 ) -> None:
@@ -173,13 +227,22 @@ def test_serve_registers_the_berlin_schedule_and_runs_the_flow(
         assert_nightly_schedule(deployment)
         assert deployment["parameters"]["output_dir"] == str(output)
         run = run_to_completion(server, deployment, log)
+        assert run["state"]["type"] == "COMPLETED", log.read_text()[-3000:]
+        assert_published(output)
+        assert "published release" in summary_artifact(server, run["id"])
+        print(f"serve: registered, ran and published in {time.monotonic() - started:.1f} s")
+
+        release, manifest_written = output.resolve(), (output / MANIFEST).stat().st_mtime_ns
+        again = run_to_completion(server, deployment, log)
     finally:
         stop(serving)
-    assert run["state"]["type"] == "COMPLETED", log.read_text()[-3000:]
-    assert_published(output)
-    print(f"serve: registered, ran and published in {time.monotonic() - started:.1f} s")
+    assert again["state"]["type"] == "COMPLETED", log.read_text()[-3000:]
+    assert "nothing changed" in summary_artifact(server, again["id"])
+    assert output.resolve() == release
+    assert (output / MANIFEST).stat().st_mtime_ns == manifest_written
 
 
+@pytest.mark.slow
 def test_prefect_yaml_deploys_to_a_process_worker(server: Server, tmp_path: Path) -> None:
     output, log = tmp_path / "output", tmp_path / "worker.log"
     pool = "partnerships-test"
