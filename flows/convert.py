@@ -46,6 +46,7 @@ def convert(raw: RawTable) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, 
     problems: list[Problem] = []
     refused: set[tuple[int, str]] = set()
     columns: dict[str, pd.Series] = {}
+    keys = row_keys(raw)
     for spec in raw.dataset.columns:
         if spec.derived:
             continue
@@ -62,12 +63,24 @@ def convert(raw: RawTable) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, 
                         line=int(raw.lines[row]),
                         column=spec.name,
                         value=value,
+                        key=keys(int(row)),
                         **{k: f(value) for k, f in details.items()},
                     )
                 )
                 refused.add((int(row), spec.name))
         columns[spec.name] = typed
     return pd.DataFrame(columns), problems, refused
+
+
+def row_keys(raw: RawTable):
+    """A function giving the primary key of a row as the curator wrote it."""
+    key_columns = [raw.text.column(name) for name in raw.dataset.primary_key]
+
+    def key(row: int) -> str | None:
+        parts = [column[row].as_py() for column in key_columns]
+        return None if None in parts else "/".join(parts)
+
+    return key
 
 
 Check = tuple[str, np.ndarray, dict]
@@ -110,8 +123,12 @@ def _convert_column(text: pa.Array, spec: ColumnSpec) -> tuple[pd.Series, list[C
         flag("not_date", pc.and_not(pc.and_not(usable, shaped), german))
         candidate = pc.if_else(pc.and_(usable, shaped), text, None)
         parsed = pc.strptime(candidate, format="%Y-%m-%d", unit="s", error_is_null=True)
-        flag("not_calendar_date", pc.and_(pc.is_valid(candidate), pc.is_null(parsed)))
-        return _series(pc.cast(parsed, pa.date32()), spec), bad
+        # strptime rolls 1977-02-30 over into March: a real date prints back unchanged
+        printed = pc.strftime(parsed, format="%Y-%m-%d")
+        unreal = pc.or_kleene(pc.is_null(parsed), pc.not_equal(printed, candidate))
+        unreal = flag("not_calendar_date", pc.and_(pc.is_valid(candidate), unreal))
+        dates = pc.if_else(unreal, pa.scalar(None, pa.timestamp("s")), parsed)
+        return _series(pc.cast(dates, pa.date32()), spec), bad
     raise TypeError(f"no conversion for type {spec.type!r}")
 
 

@@ -93,6 +93,9 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
         )
 
     try:
+        if data.count(b'"') % 2:
+            # pyarrow would read an unclosed quote to the end of the file as one value
+            raise pa.ArrowInvalid("odd number of quotation marks")
         table = _read_with_pyarrow(data, header, delimiter)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
         return None, warnings + _explain_structure(dataset, file, data, delimiter, header, error)
@@ -234,24 +237,14 @@ def _explain_structure(
     except csv.Error as csv_error:
         if "field larger than field limit" in str(csv_error):
             problems.append(problem("field_too_large", start, limit=MAX_FIELD_BYTES))
-        elif reader.line_num >= text.count("\n") + (0 if text.endswith("\n") else 1):
+        elif text.count('"') % 2:
             problems.append(problem("unbalanced_quote", start))
         else:
-            problems.append(problem("file_unreadable", start, reason=str(csv_error)))
+            problems.append(problem("malformed_csv", start, reason=str(csv_error)))
         return problems
-    if not problems and _opens_quote_without_closing(text):
-        problems.append(problem("unbalanced_quote", _last_quote_line(text)))
     if not problems:
-        problems.append(problem("file_unreadable", 1, reason=str(error)))
+        problems.append(problem("malformed_csv", 1, reason=str(error)))
     return problems
-
-
-def _opens_quote_without_closing(text: str) -> bool:
-    return text.count('"') % 2 == 1
-
-
-def _last_quote_line(text: str) -> int:
-    return text.count("\n", 0, text.rindex('"')) + 1
 
 
 def _oversized_fields(

@@ -48,7 +48,9 @@ def validate_raw(raw_dir: Path) -> Validated:
         frame, conversion_problems, refused = convert(raw)
         frame = with_derived_columns(ds, frame)
         result.report.extend(conversion_problems)
-        result.report.extend(check_frame(ds, frame, lines=raw.lines, file=raw.file, skip=refused))
+        result.report.extend(
+            check_frame(ds, frame, lines=raw.lines, file=raw.file, skip=refused, raw=raw)
+        )
         result.frames[ds.name] = frame
     result.report.extend(check_references(result.frames, tables))
     return result
@@ -78,6 +80,7 @@ def check_frame(
     lines: np.ndarray | None,
     file: str,
     skip: set[tuple[int, str]] = frozenset(),
+    raw: RawTable | None = None,
 ) -> list[Problem]:
     """Run the dataset's pandera model lazily and translate every failure case."""
     try:
@@ -86,14 +89,16 @@ def check_frame(
         cases = errors.failure_cases
     else:
         return []
-    translate = _FailureTranslator(ds, frame, lines, file, skip)
+    translate = _FailureTranslator(ds, frame, lines, file, skip, raw)
     return translate(cases)
 
 
 class _FailureTranslator:
-    def __init__(self, ds, frame, lines, file, skip):
+    def __init__(self, ds, frame, lines, file, skip, raw):
         self.ds, self.frame, self.lines, self.file, self.skip = ds, frame, lines, file, skip
+        self.raw = raw
         self.blame: dict[str, str] = ds.meta.get("blame", {})
+        self.rows_with_refused_cells = {row for row, _ in skip}
 
     def line(self, row: int) -> int | None:
         return int(self.lines[row]) if self.lines is not None else None
@@ -104,15 +109,24 @@ class _FailureTranslator:
             return None
         return "/".join(str(v) for v in values)
 
+    def value(self, row: int, column: str | None) -> object:
+        """The value as the curator wrote it where there is a raw file, else as typed."""
+        if column is None:
+            return None
+        if self.raw is not None and column in self.raw.text.column_names:
+            return self.raw.text.column(column)[row].as_py()
+        value = self.frame[column].iloc[row]
+        return None if pd.isna(value) else value
+
     def problem(self, rule: str, row: int, column: str | None, **details) -> Problem:
-        value = self.frame[column].iloc[row] if column else None
+        value = self.value(row, column)
         return Problem.of(
             rule,
             dataset=self.ds.name,
             file=self.file,
             line=self.line(row),
             column=column,
-            value=None if pd.isna(value) else value,
+            value=value,
             key=self.key(row),
             **details,
         )
@@ -129,7 +143,8 @@ class _FailureTranslator:
                 continue
             if case.schema_context == "DataFrameSchema":
                 # a dataframe-level check reports each column of a failing row: keep one
-                if (check, row) in seen_dataframe_checks:
+                if (check, row) in seen_dataframe_checks or row in self.rows_with_refused_cells:
+                    # the refused cell is reported; a rule across columns would only echo it
                     continue
                 seen_dataframe_checks.add((check, row))
                 column = self.blame.get(check)

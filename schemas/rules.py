@@ -124,6 +124,9 @@ RULES: dict[str, Rule] = {
     "unbalanced_quote": Rule(
         "Anführungszeichen wird nicht geschlossen", "quotation mark is never closed"
     ),
+    "malformed_csv": Rule(
+        "Datei ist kein gültiges CSV: {reason}", "file is not valid CSV: {reason}"
+    ),
     "field_too_large": Rule(
         "Feld ist größer als {limit} Bytes", "field is larger than {limit} bytes"
     ),

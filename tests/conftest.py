@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fixture_cases import BASE
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def base_raw(tmp_path: Path) -> Path:
+    """A writable copy of the small valid fixture data."""
+    raw = tmp_path / "raw"
+    shutil.copytree(BASE, raw)
+    return raw
+
+
+@pytest.fixture
+def prefect_env(tmp_path_factory, monkeypatch) -> dict[str, str]:
+    """Settings for a private embedded Prefect server (others may run one at the same time)."""
+    home = tmp_path_factory.getbasetemp() / "prefect-home"
+    env = {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under folder (following the output symlink)."""
+    if not folder.exists():
+        return {}
+    root = folder.resolve()
+    digest = {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+    return {"(points at)": root.name, **digest}

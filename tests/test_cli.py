@@ -1,0 +1,41 @@
+"""The command line: exit codes and messages, without Prefect."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO
+
+from flows import cli
+
+
+def test_validate_shipped_data_is_valid(capsys) -> None:
+    assert cli.main(["validate", "--raw", str(REPO / "raw")]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_validate_missing_folder_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert cli.main(["validate", "--raw", str(tmp_path / "nowhere")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_unknown_command_is_a_usage_error(capsys) -> None:
+    assert cli.main(["publish-everything"]) == 2
+
+
+def test_validate_as_a_whole_process_writes_nothing(base_raw: Path, tmp_path: Path) -> None:
+    (base_raw / "events.csv").write_text("event_id\n", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("partnerships")), "validate", "--raw", str(base_raw)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "events.csv" in done.stderr and "missing_column" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before

@@ -1,0 +1,38 @@
+"""The README's promises are checked against the code."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import REPO
+
+from schemas import DATASETS
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def dataset_table() -> dict[str, list[str]]:
+    block = README.split("<!-- datasets:start", 1)[1].split("<!-- datasets:end -->", 1)[0]
+    rows = {}
+    for line in block.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = re.findall(r"`([a-z_]+)`", cells[4])
+    return rows
+
+
+def test_dataset_table_lists_every_dataset_and_column_in_order() -> None:
+    assert dataset_table() == {ds.name: [c.name for c in ds.columns] for ds in DATASETS}
+
+
+def test_derived_columns_are_in_italics() -> None:
+    for ds in DATASETS:
+        for column in ds.columns:
+            if column.derived:
+                assert f"*`{column.name}`*" in README
+
+
+def test_readme_opens_with_the_two_commands() -> None:
+    first_block = README.split("```bash", 1)[1].split("```", 1)[0]
+    assert "./dev run" in first_block and "./dev test" in first_block
+    assert (REPO / ".ci" / "run").read_text().strip().endswith("./dev test")
