@@ -7,13 +7,17 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.states import Failed, State
 
 from flows import pipeline, releases, summary
-from flows.release_store import ReleaseStore
+from flows.release_store import ReleaseStore, StoreError
 from flows.report import Report
+from flows.targets import TargetError
 from flows.targets import tasks as publish_targets
 
 FLOW_NAME = "dortmund-partnerships-nightly"
+#: failures the command line explains itself (LockBusy is a StoreError)
+EXPECTED_FAILURES = (StoreError, OSError, publish_targets.PublishFailed, TargetError)
 
 
 class InvalidInput(Exception):
@@ -67,6 +71,17 @@ def nightly(
     targets: list[str] | None = None,
 ) -> dict:
     """Validate raw/ and publish CSV, Parquet, JSON and metadata into output/."""
+    try:
+        return run_nightly(raw_dir, output_dir, keep, targets)
+    except EXPECTED_FAILURES as error:
+        # expected failures are explained by the command line, not by a traceback
+        return Failed(message=f"{type(error).__name__}: {error}", data=error)
+
+
+def run_nightly(
+    raw_dir: str, output_dir: str, keep: int | None, targets: list[str] | None
+) -> dict | State:
+    """The flow's body, run inside the flow context by `nightly`."""
     started = time.monotonic()
     publish_targets.check_all(targets or [])  # missing credentials: stop before building
     store = ReleaseStore(Path(output_dir), keep=keep)
@@ -103,7 +118,9 @@ def nightly(
                 folder,
             )
             summary_artifact(run_summary)
-            raise InvalidInput(staged.report, folder, run_summary.to_text())
+            invalid = InvalidInput(staged.report, folder, run_summary.to_text())
+            # a returned Failed state, unlike a raised exception, logs no traceback
+            return Failed(message=str(invalid), data=invalid)
         metadata_task(staging)
         with summary.progress("comparing with the previous release and publishing"):
             notes = publish_task(store, staging, inputs)
