@@ -1,0 +1,169 @@
+"""One measurement in a process of its own; run.py starts it and reads its last line.
+
+    python bench/measure.py floor|validate|full|nightly|noop|trivial-flow [options]
+
+Each command imports only what it needs, times its work with perf_counter (imports
+excluded; the parent measures the whole process) and prints one JSON line with
+`work_s` and what it found. Peak memory is measured by the parent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(1, str(BENCH.parent))
+
+
+def floor(raw: Path, output: Path) -> dict:
+    """The I/O floor: what pyarrow and polars need to read each file and write it thrice."""
+    import polars as pl
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    output.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    rows = {}
+    for csv_path in sorted(raw.glob("*.csv")):
+        table = pcsv.read_csv(
+            csv_path,
+            read_options=pcsv.ReadOptions(use_threads=True),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+        )
+        stem = output / csv_path.stem
+        pq.write_table(table, stem.with_suffix(".parquet"), compression="zstd")
+        pcsv.write_csv(table, stem.with_suffix(".csv"))
+        pl.from_arrow(table).write_json(stem.with_suffix(".json"))
+        rows[csv_path.name] = table.num_rows
+    return {"work_s": time.perf_counter() - start, "rows": rows}
+
+
+def validate(raw: Path) -> dict:
+    from flows.validation import validate_raw
+
+    start = time.perf_counter()
+    report = validate_raw(raw).report
+    elapsed = time.perf_counter() - start
+    return {"work_s": elapsed, "errors": len(report.errors), "rows": report.rows}
+
+
+def full(raw: Path, output: Path) -> dict:
+    from flows import pipeline
+
+    start = time.perf_counter()
+    result = pipeline.run(raw, output)
+    elapsed = time.perf_counter() - start
+    found = {
+        "work_s": elapsed,
+        "release_id": result.release_id,
+        "errors": len(result.report.errors),
+        "first_errors": [p.message_en for p in result.report.errors[:5]],
+    }
+    return found | missed_bad_rows(raw, result.report)
+
+
+def missed_bad_rows(raw: Path, report) -> dict:
+    """How many rows the generator broke on purpose the report does not name."""
+    from generate import Manifest
+
+    manifest = Manifest.read(raw)
+    if manifest is None or not manifest.bad_rows:
+        return {}
+    named = {(p.file, p.line, p.rule) for p in report.errors}
+    missed = [
+        b for b in manifest.bad_rows if not any((b.file, b.line, rule) in named for rule in b.rules)
+    ]
+    return {
+        "bad_rows": len(manifest.bad_rows),
+        "missed": len(missed),
+        "first_missed": [f"{b.file}:{b.line} {b.kind}" for b in missed[:5]],
+    }
+
+
+def noop(raw: Path, output: Path) -> dict:
+    """A second run on unchanged input; counts the files it created or changed."""
+    from flows import pipeline
+
+    before = snapshot(output)
+    start = time.perf_counter()
+    result = pipeline.run(raw, output)
+    elapsed = time.perf_counter() - start
+    after = snapshot(output)
+    written = sorted(p for p, state in after.items() if before.get(p) != state)
+    return {
+        "work_s": elapsed,
+        "release_id": result.release_id,
+        "files_written": len(written),
+        "first_written": written[:5],
+    }
+
+
+def snapshot(output: Path) -> dict[str, tuple]:
+    """Every file under output/ and its store folder, with inode, size and mtime."""
+    home = output.with_name(output.name + ".d")
+    files = {}
+    for root in (output, home):
+        if not root.exists():
+            continue
+        for path in root.rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                stat = path.stat()
+                files[str(path)] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    # output/ itself is a symbolic link: re-pointing it is a write as well
+    if output.is_symlink():
+        files[str(output)] = (os.readlink(output), output.lstat().st_mtime_ns)
+    return files
+
+
+def nightly(raw: Path, output: Path) -> dict:
+    from flows.nightly import nightly as nightly_flow
+
+    start = time.perf_counter()
+    summary = nightly_flow(raw_dir=str(raw), output_dir=str(output))
+    return {"work_s": time.perf_counter() - start, "release_id": summary["release_id"]}
+
+
+def trivial_flow() -> dict:
+    from prefect import flow
+
+    @flow(name="bench-trivial")
+    def trivial() -> int:
+        return 1
+
+    start = time.perf_counter()
+    trivial()
+    return {"work_s": time.perf_counter() - start}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "what", choices=["floor", "validate", "full", "nightly", "noop", "trivial-flow"]
+    )
+    parser.add_argument("--raw", type=Path)
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args(argv)
+    if args.what == "floor":
+        found = floor(args.raw, args.output)
+    elif args.what == "validate":
+        found = validate(args.raw)
+    elif args.what == "full":
+        found = full(args.raw, args.output)
+    elif args.what == "noop":
+        found = noop(args.raw, args.output)
+    elif args.what == "nightly":
+        found = nightly(args.raw, args.output)
+    else:
+        found = trivial_flow()
+    print(json.dumps(found))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
