@@ -94,7 +94,7 @@ def test_the_published_folder_itself_is_left_alone(release: Path) -> None:  # no
 
 @pytest.mark.parametrize(
     "url",
-    ["gopher://host/x", "ftp://user:secret@host/x", "s3:///prefix"],
+    ["gopher://host/x", "ftp://user:secret@host/x", "s3:///prefix", "ckan+https://u:secret@h"],
 )
 def test_unusable_urls_are_refused_before_anything_happens(url: str, monkeypatch) -> None:
     monkeypatch.setenv("PARTNERSHIPS_FTP_PASSWORD", "x")

@@ -49,16 +49,27 @@ class PublishResult:
     uploaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    #: changed descriptions without a new upload (CKAN datasets and resources)
+    updated: list[str] = field(default_factory=list)
     bytes_uploaded: int = 0
 
     @property
     def transferred(self) -> bool:
-        return bool(self.uploaded or self.deleted)
+        return bool(self.uploaded or self.deleted or self.updated)
+
+    def merge(self, other: PublishResult) -> None:
+        self.uploaded += other.uploaded
+        self.unchanged += other.unchanged
+        self.deleted += other.deleted
+        self.updated += other.updated
+        self.bytes_uploaded += other.bytes_uploaded
 
     def summary(self) -> str:
         if not self.transferred:
             return f"{self.target}: nothing transferred, all {len(self.unchanged)} files unchanged"
         parts = [f"uploaded {len(self.uploaded)} files ({self.bytes_uploaded} bytes)"]
+        if self.updated:
+            parts.append(f"updated the description of {len(self.updated)}")
         if self.unchanged:
             parts.append(f"{len(self.unchanged)} unchanged")
         if self.deleted:

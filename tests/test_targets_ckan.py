@@ -1,0 +1,131 @@
+"""Publishing to a real CKAN 2.12 (PostgreSQL, Redis, Solr stand-in) on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import urllib.request
+from pathlib import Path
+
+import ckanapi
+import pytest
+from servers.ckan import CkanServer, ckan  # noqa: F401 - fixture
+from servers.release import release  # noqa: F401 - fixture
+
+from flows import targets
+from flows.targets.ckan import CkanTarget, catalog_metadata
+from flows.writing import FORMATS
+from schemas import DATASETS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def ckan_env(ckan: CkanServer, monkeypatch) -> CkanServer:  # noqa: F811
+    monkeypatch.setenv("PARTNERSHIPS_CKAN_API_TOKEN", ckan.token)
+    monkeypatch.delenv("PARTNERSHIPS_CKAN_ORGANIZATION", raising=False)
+    return ckan
+
+
+def target_url(server: CkanServer, prefix: str) -> str:
+    address = server.url.replace("http://", "ckan+http://")
+    return f"{address}?organization={server.organization}&prefix={prefix}"
+
+
+def download(url: str, token: str) -> bytes:
+    request = urllib.request.Request(url, headers={"Authorization": token})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return answer.read()
+
+
+def test_publish_reads_back_and_second_publish_transfers_nothing(
+    release: Path,  # noqa: F811
+    ckan_env: CkanServer,
+) -> None:
+    started = time.perf_counter()
+    url = target_url(ckan_env, "rt-")
+    data_files = [f"{ds.name}.{fmt}" for ds in DATASETS for fmt in FORMATS]
+
+    first = targets.publish(release, url)
+
+    assert first.uploaded == data_files
+    remote = ckanapi.RemoteCKAN(ckan_env.url, apikey=ckan_env.token)
+    catalog = catalog_metadata()
+    modified = {}
+    for ds in DATASETS:
+        package = remote.action.package_show(id=CkanTarget(url).package_name(ds))
+        assert package["title"] == ds.meta["title_de"]
+        assert not package["private"]
+        assert package["organization"]["name"] == ckan_env.organization
+        if catalog is not None:  # metadata.toml's licence and keywords
+            assert package["license_id"] == catalog.license.uri
+            keywords = catalog.datasets[ds.name].keywords_de
+            assert sorted(t["name"] for t in package["tags"]) == sorted(keywords)
+        resources = {r["name"]: r for r in package["resources"]}
+        assert sorted(resources) == sorted(f"{ds.name}.{fmt}" for fmt in FORMATS)
+        for name, resource in resources.items():
+            digest = hashlib.sha256((release / name).read_bytes()).hexdigest()
+            assert resource["hash"] == f"sha256:{digest}"
+            served = download(resource["url"], ckan_env.token)
+            assert hashlib.sha256(served).hexdigest() == digest, name
+        modified[package["name"]] = package["metadata_modified"]
+
+    second = targets.publish(release, url)
+
+    assert not second.transferred, second.summary()
+    assert second.unchanged == data_files
+    assert "nothing transferred" in second.summary()
+    for name, stamp in modified.items():
+        assert remote.action.package_show(id=name)["metadata_modified"] == stamp
+    print(f"ckan publish round trip: {time.perf_counter() - started:.2f} s")
+
+
+def test_changed_file_patches_one_resource_and_keeps_the_others(
+    release: Path,  # noqa: F811
+    ckan_env: CkanServer,
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / "release"
+    copy.mkdir()
+    for ds in DATASETS:
+        for fmt in FORMATS:
+            name = f"{ds.name}.{fmt}"
+            (copy / name).write_bytes((release / name).read_bytes())
+    url = target_url(ckan_env, "ch-")
+    targets.publish(copy, url)
+    remote = ckanapi.RemoteCKAN(ckan_env.url, apikey=ckan_env.token)
+    before = remote.action.package_show(id="ch-events")["resources"]
+    (copy / "events.csv").write_bytes(b"changed\r\n")
+    (copy / "events.parquet").unlink()
+
+    result = targets.publish(copy, url)
+
+    assert result.uploaded == ["events.csv"]
+    assert result.deleted == ["events.parquet"]
+    after = {r["name"]: r for r in remote.action.package_show(id="ch-events")["resources"]}
+    assert sorted(after) == ["events.csv", "events.json"]
+    kept = next(r for r in before if r["name"] == "events.csv")
+    assert after["events.csv"]["id"] == kept["id"]  # patched in place, not replaced
+    assert download(after["events.csv"]["url"], ckan_env.token) == b"changed\r\n"
+
+
+def test_wrong_token_is_an_authentication_error(
+    release: Path,  # noqa: F811
+    ckan_env: CkanServer,
+    monkeypatch,
+) -> None:
+    monkeypatch.setenv("PARTNERSHIPS_CKAN_API_TOKEN", "not-a-valid-token")
+    with pytest.raises(targets.AuthenticationFailed) as raised:
+        targets.publish(release, target_url(ckan_env, "auth-"))
+    assert "not-a-valid-token" not in str(raised.value)
+
+
+def test_missing_token_or_organization_stop_before_any_request(monkeypatch) -> None:
+    monkeypatch.delenv("PARTNERSHIPS_CKAN_API_TOKEN", raising=False)
+    monkeypatch.delenv("PARTNERSHIPS_CKAN_ORGANIZATION", raising=False)
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    with pytest.raises(targets.CredentialsMissing, match="PARTNERSHIPS_CKAN_API_TOKEN"):
+        targets.check("ckan+http://127.0.0.1:9?organization=x")
+    monkeypatch.setenv("PARTNERSHIPS_CKAN_API_TOKEN", "t")
+    with pytest.raises(targets.PublishRejected, match="organization"):
+        targets.check("ckan+http://127.0.0.1:9")
