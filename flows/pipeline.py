@@ -75,8 +75,20 @@ def stage_datasets(raw_dir: Path, staging: Path) -> StageResult:
 
 
 def write_metadata(staging: Path) -> Path:
+    """Describe the staged files: index.csv, catalog.ttl/.rdf, data-dictionary.md and
+    datapackage.json (returned). A bad metadata.toml raises flows.metadata.MetadataError."""
+    from flows.catalog import write_catalog
+    from flows.dictionary import write_dictionary
+    from flows.metadata import load_metadata
+    from flows.opendatasoft import write_index
+
     faults.pause("write-metadata")
-    return write_datapackage(staging)
+    metadata = load_metadata()
+    issued = release_date()
+    write_index(staging, issued, metadata)
+    write_catalog(staging, issued, metadata)
+    write_dictionary(staging)
+    return write_datapackage(staging, metadata)
 
 
 def release_id(staging: Path, date: dt.date) -> str:
