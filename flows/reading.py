@@ -134,9 +134,13 @@ def _check_utf8(data: bytes) -> tuple[int, str | None] | None:
 
 
 def _read_header(data: bytes) -> tuple[list[str], str]:
-    first_line = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    start = data[:65536].decode("utf-8", errors="ignore")
+    first_line = start.splitlines()[0] if start else ""
     delimiter = max(DELIMITERS, key=first_line.count)
-    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    try:
+        header = next(csv.reader(io.StringIO(start, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        header = first_line.split(delimiter)
     return header, delimiter
 
 
