@@ -342,8 +342,10 @@ def diff_tables(
 ) -> DatasetChanges:
     """Rows added, removed and changed between two versions of a dataset, by primary key.
 
-    One hash join over the whole tables; only the first DETAIL_LIMIT rows of each kind are
-    turned into Python objects.
+    Vectorised throughout: when both versions hold the same keys in the same order (the
+    usual night: values edited, no rows added or removed) columns are compared position
+    by position, otherwise after one hash join. Only the first DETAIL_LIMIT rows of each
+    kind are turned into Python objects.
     """
     result = DatasetChanges(name)
     if old is not None and new is not None:
@@ -353,27 +355,50 @@ def diff_tables(
     old = empty if old is None or not set(key) <= set(old.column_names) else old
     new = empty if new is None or not set(key) <= set(new.column_names) else new
     common = [c for c in new.column_names if c in old.column_names and c not in key]
-    old_side = old.select(key + common)
-    old_side = old_side.rename_columns(key + [c + _OLD for c in common])
-    old_side = old_side.append_column(_IN_OLD, pa.repeat(True, old.num_rows))
-    new_side = new.select(key + common).append_column(_IN_NEW, pa.repeat(True, new.num_rows))
+
+    if old.num_rows == new.num_rows and all(old[k].equals(new[k]) for k in key):
+        both = new.select(key + common)
+        for column in common:
+            both = both.append_column(column + _OLD, old[column])
+        _compare_values(result, both, key, common)
+        return result
+
+    # join the keys and row numbers only; the values follow by position afterwards
+    old_side = old.select(key).append_column(_IN_OLD, pa.array(range(old.num_rows), pa.int64()))
+    new_side = new.select(key).append_column(_IN_NEW, pa.array(range(new.num_rows), pa.int64()))
     if old_side.schema.field(key[0]).type != new_side.schema.field(key[0]).type:
         old_side = old_side.cast(
-            pa.schema([new_side.schema.field(k) for k in key] + list(old_side.schema)[len(key) :])
+            pa.schema([*(new_side.schema.field(k) for k in key), old_side.schema.field(_IN_OLD)])
         )
     joined = new_side.join(old_side, keys=key, join_type="full outer", coalesce_keys=True)
-    joined = joined.sort_by([(k, "ascending") for k in key])
     in_old, in_new = pc.is_valid(joined[_IN_OLD]), pc.is_valid(joined[_IN_NEW])
-
     added = joined.filter(pc.invert(in_old))
     removed = joined.filter(pc.invert(in_new))
     result.added, result.removed = added.num_rows, removed.num_rows
-    result.added_keys = _keys(added.slice(0, DETAIL_LIMIT), key)
-    result.removed_keys = _keys(removed.slice(0, DETAIL_LIMIT), key)
+    result.added_keys = _keys(_first_by_key(added, key), key)
+    result.removed_keys = _keys(_first_by_key(removed, key), key)
+    matched = joined.filter(pc.and_(in_old, in_new))
+    both = new.select(key + common).take(matched[_IN_NEW])
+    for column in common:
+        both = both.append_column(column + _OLD, old[column].take(matched[_IN_OLD]))
+    _compare_values(result, both, key, common)
+    return result
 
-    both = joined.filter(pc.and_(in_old, in_new))
+
+def _first_by_key(table: pa.Table, key: list[str]) -> pa.Table:
+    """The first DETAIL_LIMIT rows in key order, without sorting the whole table."""
+    order = [(k, "ascending") for k in key]
+    if table.num_rows > DETAIL_LIMIT:
+        table = table.take(pc.select_k_unstable(table, k=DETAIL_LIMIT, sort_keys=order))
+    return table.sort_by(order)
+
+
+def _compare_values(
+    result: DatasetChanges, both: pa.Table, key: list[str], common: list[str]
+) -> None:
+    """Count and list the rows of `both` (new columns beside `<column>_OLD`) that differ."""
     if not common or both.num_rows == 0:
-        return result
+        return
     masks = [_differs(both[c], both[c + _OLD]) for c in common]
     any_change = masks[0]
     for mask in masks[1:]:
@@ -382,12 +407,11 @@ def diff_tables(
         both = both.append_column(_DIFF + column, mask)
     changed = both.filter(any_change)
     result.changed = changed.num_rows
-    for row in changed.slice(0, DETAIL_LIMIT).to_pylist():
+    for row in _first_by_key(changed, key).to_pylist():
         columns = {
             c: (_jsonable(row[c + _OLD]), _jsonable(row[c])) for c in common if row[_DIFF + c]
         }
         result.changed_rows.append(RowChange({k: _jsonable(row[k]) for k in key}, columns))
-    return result
 
 
 def read_dataset(release: Path | None, ds: Dataset) -> pa.Table | None:
@@ -398,13 +422,33 @@ def read_dataset(release: Path | None, ds: Dataset) -> pa.Table | None:
     return pq.read_table(path).replace_schema_metadata(None)
 
 
-def changelog_between(old: Path | None, new: Path, to_release: str | None = None) -> Changelog:
-    """The changes of every dataset from release folder `old` to release folder `new`."""
+def changelog_between(
+    old: Path | None,
+    new: Path,
+    to_release: str | None = None,
+    identical: frozenset[str] = frozenset(),
+) -> Changelog:
+    """The changes of every dataset from release folder `old` to release folder `new`.
+
+    Datasets named in `identical` (same Parquet bytes in both) are not read at all.
+    """
     datasets = [
-        diff_tables(ds.name, read_dataset(old, ds), read_dataset(new, ds), ds.primary_key)
+        DatasetChanges(ds.name)
+        if ds.name in identical
+        else diff_tables(ds.name, read_dataset(old, ds), read_dataset(new, ds), ds.primary_key)
         for ds in DATASETS
     ]
     return Changelog(old.name if old else None, to_release or Path(new).name, datasets)
+
+
+def identical_datasets(before: dict[str, dict], after: dict[str, dict]) -> frozenset[str]:
+    """Datasets whose Parquet file has the same sha256 in two sets of file digests."""
+    return frozenset(
+        ds.name
+        for ds in DATASETS
+        if (sha := after.get(f"{ds.name}.parquet", {}).get("sha256"))
+        and before.get(f"{ds.name}.parquet", {}).get("sha256") == sha
+    )
 
 
 # --- writing the notes -------------------------------------------------------------
@@ -452,7 +496,9 @@ def write_release_notes(
     if previous_id == release:
         changelog = Changelog(previous_id, release, [DatasetChanges(ds.name) for ds in DATASETS])
     else:
-        changelog = changelog_between(previous, staging, release)
+        before = (read_manifest(previous) or {}).get("files", {})
+        same = identical_datasets(before, digests)
+        changelog = changelog_between(previous, staging, release, same)
     existing = Path(releases_dir) / release
     target = existing if existing.is_dir() else Path(staging)
     if target == staging or previous_id != release:

@@ -11,10 +11,19 @@ from conftest import tree_digest
 from flows import cli, pipeline, releases
 from flows.summary import NOTHING_CHANGED
 
+REAL_CODE_VERSION = releases.code_version
+
 
 @pytest.fixture(autouse=True)
 def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+
+
+@pytest.fixture(autouse=True)
+def steady_code_and_metadata(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Others may edit flows/ or metadata.toml while the suite runs in a shared checkout."""
+    monkeypatch.setattr(releases, "code_version", lambda: "code under test")
+    monkeypatch.setattr(releases, "METADATA_FILE", tmp_path / "no-metadata.toml")
 
 
 def store_digest(output: Path) -> dict[str, str]:
@@ -125,3 +134,18 @@ def test_cli_run_without_changes_does_not_start_prefect(
     monkeypatch.setattr(cli, "configure_prefect", lambda: pytest.fail("Prefect was started"))
     assert cli.main(["run", "--raw", str(base_raw), "--output", str(output)]) == cli.EXIT_OK
     assert NOTHING_CHANGED in capsys.readouterr().out
+
+
+def test_code_version_follows_the_pipeline_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "flows"
+    code.mkdir()
+    (code / "pipeline.py").write_text("STEP = 1\n")
+    (code / "notes.txt").write_text("not code\n")
+    monkeypatch.setattr(releases, "__file__", str(code / "releases.py"))
+    first = REAL_CODE_VERSION()
+    (code / "notes.txt").write_text("still not code\n")
+    assert REAL_CODE_VERSION() == first
+    (code / "pipeline.py").write_text("STEP = 2\n")
+    assert REAL_CODE_VERSION() != first

@@ -17,6 +17,13 @@ from schemas import DATASETS
 @pytest.fixture(autouse=True)
 def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+
+
+@pytest.fixture(autouse=True)
+def steady_code_and_metadata(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Others may edit flows/ or metadata.toml while the suite runs in a shared checkout."""
+    monkeypatch.setattr(releases, "code_version", lambda: "code under test")
+    monkeypatch.setattr(releases, "METADATA_FILE", tmp_path / "no-metadata.toml")
     monkeypatch.delenv(KEEP_ENV, raising=False)
 
 
