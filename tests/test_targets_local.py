@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 from prefect import flow
+from prefect.blocks.system import Secret
 from prefect.states import Completed, Failed
+from servers import not_installed
 from servers.release import release  # noqa: F401 - fixture
 
 from flows import cli, targets
 from flows.release_store import ReleaseStore
 from flows.targets import tasks
 from flows.targets.base import DATA_FILES, MANIFEST_NAME, is_metadata, release_files
+from flows.targets.ftp import FtpStore
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -129,6 +132,7 @@ def test_only_transient_errors_are_retried() -> None:
 def test_prefect_retries_and_the_cli(
     release: Path,  # noqa: F811
     tmp_path: Path,
+    base_raw: Path,
     prefect_env,
     monkeypatch,
     capsys,
@@ -174,3 +178,28 @@ def test_prefect_retries_and_the_cli(
     url = "ftp://user@127.0.0.1:9/x"
     assert cli.main(["publish", "--output", str(output), "--target", url]) == cli.EXIT_PUBLISH
     assert "PARTNERSHIPS_FTP_PASSWORD" in capsys.readouterr().err
+
+    # a Prefect Secret block stands in for the variable inside a flow run
+    Secret(value="from-a-block").save("partnerships-ftp-password", overwrite=True)
+
+    @flow
+    def password_of(url: str) -> str:
+        return FtpStore(url).password
+
+    assert password_of(url) == "from-a-block"
+
+    # `run --target` builds a release and publishes it in the same flow run
+    built, published = tmp_path / "built", tmp_path / "published"
+    argv = ["run", "--raw", str(base_raw), "--output", str(built), "--target", str(published)]
+    assert cli.main(argv) == 0
+    assert "uploaded" in capsys.readouterr().out
+    assert snapshot(published).keys() >= {p.name for p in built.resolve().iterdir()}
+
+
+def test_a_missing_server_fails_under_ci_and_skips_elsewhere(monkeypatch) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="install-test-servers"):
+        not_installed("s3rver")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        not_installed("s3rver")
