@@ -227,6 +227,7 @@ def parse_metadata(raw: dict[str, Any], source: str = "metadata.toml") -> Metada
 
 def _dataset_metadata(keys: _Keys, ds: Dataset) -> DatasetMetadata:
     prefix = f"datasets.{ds.name}"
+    keys.table(prefix)
     texts = {
         field: keys.text(f"{prefix}.{field}", required=False) or ds.meta[field]
         for field in DATASET_OVERRIDES

@@ -1,0 +1,123 @@
+"""metadata.toml: the shipped file loads, and every bad value is refused naming its key."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from flows import pipeline
+from flows.metadata import (
+    DEFAULT_PATH,
+    LICENSES,
+    METADATA_ENV,
+    MetadataError,
+    load_metadata,
+    parse_metadata,
+)
+from schemas import DATASETS
+
+SHIPPED = tomllib.loads(DEFAULT_PATH.read_text(encoding="utf-8"))
+
+
+def changed(key: str, value: object) -> dict:
+    """The shipped metadata with one dotted key set to value (None deletes it)."""
+    raw = copy.deepcopy(SHIPPED)
+    *parents, last = key.split(".")
+    node = raw
+    for part in parents:
+        node = node[part]
+    if value is None:
+        del node[last]
+    else:
+        node[last] = value
+    return raw
+
+
+def test_shipped_metadata_has_dortmunds_defaults() -> None:
+    metadata = load_metadata()
+    assert metadata.license.id == "dl-by-de/2.0"
+    assert metadata.license.uri == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+    assert metadata.attribution == "Stadt Dortmund"
+    assert metadata.publisher.name == "Stadt Dortmund"
+    assert metadata.contact_point.url or metadata.contact_point.email
+    assert metadata.regional_key == "059130000000"
+    assert metadata.spatial_uri.endswith("/politicalGeocoding/regionalKey/059130000000")
+    assert metadata.accrual_periodicity == "DAILY"
+    assert metadata.base_url.endswith("/")
+    assert set(metadata.datasets) == {ds.name for ds in DATASETS}
+
+
+def test_titles_come_from_the_models_unless_overridden() -> None:
+    events = next(ds for ds in DATASETS if ds.name == "events")
+    assert load_metadata().datasets["events"].title_en == events.meta["title_en"]
+    raw = changed("datasets.events.title_en", "Partnership events")
+    assert parse_metadata(raw).datasets["events"].title_en == "Partnership events"
+
+
+@pytest.mark.parametrize("license_id", sorted(LICENSES))
+def test_every_offered_licence_can_be_chosen(license_id: str) -> None:
+    raw = changed("license.id", license_id)
+    if not LICENSES[license_id].needs_attribution:
+        del raw["license"]["attribution"]
+    assert parse_metadata(raw).license.uri.endswith(license_id)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("license.id", None, "license.id: is missing"),
+        ("license.id", "mit", "license.id: 'mit' is not one of"),
+        ("license.attribution", None, "license.attribution: is missing"),
+        ("catalog.base_url", "https://example.org/data", "catalog.base_url: must end with '/'"),
+        ("catalog.base_url", "ftp:/nowhere", "catalog.base_url: 'ftp:/nowhere' is not"),
+        ("catalog.title_de", "  ", "catalog.title_de: must be a non-empty text"),
+        ("catalog.languages", ["xx"], "catalog.languages: 'xx' is not one of"),
+        ("catalog.accrual_periodicity", "HOURLY", "catalog.accrual_periodicity:"),
+        ("publisher.name", None, "publisher.name: is missing"),
+        ("contact_point.url", None, "contact_point: needs an email or a url"),
+        ("contact_point.email", "not-an-address", "contact_point.email: 'not-an-address'"),
+        ("spatial.regional_key", "05913000", "spatial.regional_key: must be the 12-digit"),
+        ("spatial.level", "village", "spatial.level: 'village' is not one of"),
+        ("datasets.events.themes", ["INTR", "XXXX"], "datasets.events.themes: 'XXXX'"),
+        ("datasets.events.keywords_en", [], "datasets.events.keywords_en: must be a non-empty"),
+        ("datasets.codelists", None, "datasets.codelists: is missing"),
+        ("datasets.weather", {"themes": ["ENVI"]}, "datasets.weather: is not a published"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_key(key: str, value: object, named: str) -> None:
+    with pytest.raises(MetadataError) as refused:
+        parse_metadata(changed(key, value))
+    assert f"metadata.toml: {named}" in str(refused.value)
+
+
+def test_unreadable_or_broken_files_are_metadata_errors(tmp_path: Path) -> None:
+    with pytest.raises(MetadataError, match="cannot read"):
+        load_metadata(tmp_path / "missing.toml")
+    broken = tmp_path / "metadata.toml"
+    broken.write_text('[catalog]\ntitle_de = "unterminated\n', encoding="utf-8")
+    with pytest.raises(MetadataError, match="not valid TOML"):
+        load_metadata(broken)
+
+
+def test_environment_names_another_metadata_file(tmp_path: Path, monkeypatch) -> None:
+    other = tmp_path / "other.toml"
+    text = DEFAULT_PATH.read_text(encoding="utf-8")
+    other.write_text(text.replace('id = "dl-by-de/2.0"', 'id = "cc-by/4.0"'), encoding="utf-8")
+    monkeypatch.setenv(METADATA_ENV, str(other))
+    assert load_metadata().license.id == "cc-by/4.0"
+
+
+def test_a_bad_metadata_file_stops_the_release(base_raw: Path, tmp_path: Path, monkeypatch) -> None:
+    broken = tmp_path / "metadata.toml"
+    broken.write_text(
+        DEFAULT_PATH.read_text(encoding="utf-8").replace('id = "dl-by-de/2.0"', 'id = "gpl"'),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(METADATA_ENV, str(broken))
+    output = tmp_path / "output"
+    with pytest.raises(MetadataError, match=r"license\.id"):
+        pipeline.run(base_raw, output)
+    assert not (output / "datapackage.json").exists()
