@@ -82,7 +82,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         summary = nightly(
-            raw_dir=str(args.raw), output_dir=str(args.output), keep=args.keep, targets=args.target
+            raw_dir=str(args.raw),
+            output_dir=str(args.output),
+            keep=args.keep,
+            targets=args.target,
+            quarantine=args.quarantine,
         )
     except InvalidInput as invalid:
         sys.stderr.write(invalid.report.to_text())
@@ -106,6 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_OUTPUT
     for line in summary.get("targets", []):
         print(line)
+    print_quarantine(summary.get("quarantine"), summary.get("report_folder"))
     if summary.get("summary"):
         sys.stdout.write(summary["summary"])
         return EXIT_OK
@@ -113,6 +118,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     for name, rows in summary["rows"].items():
         print(f"  {name}: {rows} rows")
     return EXIT_OK
+
+
+def print_quarantine(counts: dict | None, report_folder: str | None) -> None:
+    """Nothing is dropped silently: say how many rows were set aside, and where."""
+    if not counts:
+        return
+    print("quarantine: rows published / refused / refused because they refer to a refused row")
+    for name, n in counts.items():
+        print(f"  {name}: {n['published']} / {n['refused']} / {n['cascaded']}")
+    if any(n["refused"] or n["cascaded"] for n in counts.values()):
+        print(f"  refused rows and their reasons: {report_folder}/rejects-<dataset>.csv")
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -199,6 +215,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
     run.add_argument("--output", type=Path, default=Path("output"), help="published folder")
     run.add_argument("--target", action="append", default=[], help=TARGET_HELP)
+    run.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="publish the valid rows; refused rows go with their reasons to "
+        "output.d/reports/<run>/rejects-<dataset>.csv",
+    )
     run.set_defaults(handler=cmd_run)
 
     publish = commands.add_parser("publish", help="publish the current release to targets again")

@@ -31,8 +31,8 @@ class InvalidInput(Exception):
 
 
 @task(name="validate and stage datasets")
-def stage_task(raw_dir: Path, staging: Path) -> pipeline.StageResult:
-    return pipeline.stage_datasets(raw_dir, staging)
+def stage_task(raw_dir: Path, staging: Path, quarantine: bool = False) -> pipeline.StageResult:
+    return pipeline.stage_datasets(raw_dir, staging, quarantine)
 
 
 @task(name="write metadata")
@@ -69,17 +69,22 @@ def nightly(
     output_dir: str = "output",
     keep: int | None = None,
     targets: list[str] | None = None,
+    quarantine: bool = False,
 ) -> dict:
     """Validate raw/ and publish CSV, Parquet, JSON and metadata into output/."""
     try:
-        return run_nightly(raw_dir, output_dir, keep, targets)
+        return run_nightly(raw_dir, output_dir, keep, targets, quarantine)
     except EXPECTED_FAILURES as error:
         # expected failures are explained by the command line, not by a traceback
         return Failed(message=f"{type(error).__name__}: {error}", data=error)
 
 
 def run_nightly(
-    raw_dir: str, output_dir: str, keep: int | None, targets: list[str] | None
+    raw_dir: str,
+    output_dir: str,
+    keep: int | None,
+    targets: list[str] | None,
+    quarantine: bool = False,
 ) -> dict | State:
     """The flow's body, run inside the flow context by `nightly`."""
     started = time.monotonic()
@@ -102,7 +107,7 @@ def run_nightly(
             }
         staging = store.new_staging()
         with summary.progress("validating and writing datasets"):
-            staged = stage_task(Path(raw_dir), staging)
+            staged = stage_task(Path(raw_dir), staging, quarantine)
         create_markdown_artifact(
             staged.report.to_markdown(),
             key="validation-report",
@@ -125,7 +130,8 @@ def run_nightly(
         with summary.progress("comparing with the previous release and publishing"):
             notes = publish_task(store, staging, inputs)
         release = notes.release_id
-        folder = pipeline.save_report(store, staged.report, "published")
+        status = "published" if staged.report.ok else "published-with-rejects"
+        folder = pipeline.save_report(store, staged.report, status, staged.rejects)
     run_summary = summary.published(
         notes, staged.rows, staged.report, time.monotonic() - started, folder
     )
@@ -139,4 +145,5 @@ def run_nightly(
         "unchanged": False,
         "summary": run_summary.to_text(),
         "targets": [result.summary() for result in published],
+        "quarantine": staged.quarantined.counts if staged.quarantined else None,
     }

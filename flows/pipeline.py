@@ -13,8 +13,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+import polars as pl
+
 from flows import faults, releases, summary
 from flows.datapackage import write_datapackage
+from flows.quarantine import Quarantined
+from flows.quarantine import quarantine as set_aside
 from flows.release_store import ReleaseStore
 from flows.report import Report
 from flows.validation import validate_raw
@@ -30,10 +35,19 @@ class StageResult:
     report: Report
     staging: Path
     rows: dict[str, int] = field(default_factory=dict)
+    #: set when run with quarantine: what was refused, and why
+    quarantined: Quarantined | None = None
 
     @property
     def ok(self) -> bool:
+        """Everything valid, or (with quarantine) every problem set aside with its row."""
+        if self.quarantined is not None:
+            return not self.quarantined.fatal
         return self.report.ok
+
+    @property
+    def rejects(self) -> dict[str, pd.DataFrame]:
+        return self.quarantined.rejects if self.quarantined else {}
 
 
 @dataclass
@@ -46,6 +60,8 @@ class RunResult:
     unchanged: bool = False
     notes: releases.ReleaseNotes | None = None
     summary: summary.RunSummary | None = None
+    #: per dataset rows published, refused and cascaded, when run with quarantine
+    quarantine_counts: dict[str, dict[str, int]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -60,14 +76,25 @@ def release_date() -> dt.date:
     return dt.date.today()
 
 
-def stage_datasets(raw_dir: Path, staging: Path) -> StageResult:
-    """Validate raw/ and, when everything is valid, write every dataset into staging."""
+def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> StageResult:
+    """Validate raw/ and, when everything is valid, write every dataset into staging.
+
+    With quarantine, rows with problems are set aside and the rest is written, unless a
+    problem concerns a file as a whole.
+    """
     validated = validate_raw(raw_dir)
     result = StageResult(report=validated.report, staging=staging)
+    frames = validated.frames
     if not validated.report.ok:
-        return result
+        if not quarantine:
+            return result
+        result.quarantined = set_aside(validated)
+        result.report.extend(result.quarantined.cascaded)
+        if result.quarantined.fatal:
+            return result
+        frames = result.quarantined.frames
     for ds in DATASETS:
-        table = to_arrow(ds, validated.frames[ds.name])
+        table = to_arrow(ds, frames[ds.name])
         faults.pause(f"write-{ds.name}")
         write_dataset(ds, table, staging)
         result.rows[ds.name] = table.num_rows
@@ -113,14 +140,21 @@ def publish_described(
     return notes
 
 
-def save_report(store: ReleaseStore, report: Report, status: str) -> Path:
-    """Write the report's three renderings into a new folder under reports/."""
+def save_report(
+    store: ReleaseStore,
+    report: Report,
+    status: str,
+    rejects: dict[str, pd.DataFrame] | None = None,
+) -> Path:
+    """Write the report's three renderings, and any rejected rows, under reports/."""
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
     folder = store.reports / f"{stamp}-{status}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.txt").write_text(report.to_text(), encoding="utf-8")
     (folder / "report.json").write_text(report.to_json(), encoding="utf-8")
     (folder / "report.md").write_text(report.to_markdown(), encoding="utf-8")
+    for name, rows in (rejects or {}).items():
+        pl.from_pandas(rows).write_csv(folder / f"rejects-{name}.csv", line_terminator="\r\n")
     kept = sorted(p for p in store.reports.iterdir() if p.is_dir())
     for old in kept[: -store.keep]:
         shutil.rmtree(old)
@@ -128,7 +162,10 @@ def save_report(store: ReleaseStore, report: Report, status: str) -> Path:
 
 
 def run(
-    raw_dir: Path = DEFAULT_RAW, output_dir: Path = DEFAULT_OUTPUT, keep: int | None = None
+    raw_dir: Path = DEFAULT_RAW,
+    output_dir: Path = DEFAULT_OUTPUT,
+    keep: int | None = None,
+    quarantine: bool = False,
 ) -> RunResult:
     """The whole job without Prefect: stage, and publish only when all is valid.
 
@@ -143,7 +180,7 @@ def run(
             return RunResult(Report(), store.current_id(), {}, None, unchanged=True, summary=done)
         staging = store.new_staging()
         with summary.progress("validating and writing datasets"):
-            staged = stage_datasets(raw_dir, staging)
+            staged = stage_datasets(raw_dir, staging, quarantine)
         if not staged.ok:
             shutil.rmtree(staging, ignore_errors=True)
             folder = save_report(store, staged.report, "invalid")
@@ -158,8 +195,12 @@ def run(
         write_metadata(staging)
         with summary.progress("comparing with the previous release and publishing"):
             notes = publish_described(store, staging, inputs)
-        folder = save_report(store, staged.report, "published")
+        status = "published" if staged.report.ok else "published-with-rejects"
+        folder = save_report(store, staged.report, status, staged.rejects)
         done = summary.published(
             notes, staged.rows, staged.report, time.monotonic() - started, folder
         )
-        return RunResult(staged.report, notes.release_id, staged.rows, folder, False, notes, done)
+        counts = staged.quarantined.counts if staged.quarantined else None
+        return RunResult(
+            staged.report, notes.release_id, staged.rows, folder, False, notes, done, counts
+        )

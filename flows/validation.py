@@ -28,11 +28,13 @@ class Validated:
 
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
+    #: the text of every file that could be read, with its rows' lines
+    tables: dict[str, RawTable] = field(default_factory=dict)
 
 
 def validate_raw(raw_dir: Path) -> Validated:
     result = Validated()
-    tables: dict[str, RawTable] = {}
+    tables = result.tables
     for ds in DATASETS:
         if ds.raw_file is None:
             frame = codelist_frame()

@@ -90,6 +90,10 @@ RULES: dict[str, Rule] = {
         "verweist auf {target}, dort gibt es diesen Wert nicht",
         "refers to {target}, which has no such value",
     ),
+    "references_refused_row": Rule(
+        "verweist auf eine abgelehnte Zeile in {target}",
+        "refers to a refused row in {target}",
+    ),
     # what the reader finds in a file as a whole
     "file_missing": Rule("Datei fehlt", "file is missing"),
     "file_unreadable": Rule(
