@@ -1,0 +1,61 @@
+"""The data dictionary: generated from the schemas, complete, and committed up to date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flows import pipeline
+from flows.dictionary import DICTIONARY_NAME, dictionary_markdown
+from schemas import DATASETS
+from schemas.codelists import labelled
+
+REPO = Path(__file__).resolve().parents[1]
+COMMITTED = REPO / "docs" / "data-dictionary.md"
+REGENERATE = "python -m flows.dictionary > docs/data-dictionary.md"
+
+
+def test_committed_dictionary_is_up_to_date() -> None:
+    assert COMMITTED.read_text(encoding="utf-8") == dictionary_markdown(), (
+        f"docs/data-dictionary.md is stale: run `{REGENERATE}` and commit it"
+    )
+
+
+def test_every_dataset_and_column_is_described() -> None:
+    page = dictionary_markdown()
+    for ds in DATASETS:
+        heading = f"## `{ds.name}`: {ds.meta['title_de']} / {ds.meta['title_en']}"
+        section = page[page.index(heading) :].split("\n## ")[0]
+        for c in ds.columns:
+            row = next(line for line in section.splitlines() if line.startswith(f"| `{c.name}` |"))
+            assert c.description_de in row and c.description_en in row
+            assert ("ja / yes" if c.required else "nein / no") in row
+            if c.unit:
+                assert f"| {c.unit} |" in row
+            if c.codelist:
+                assert f"[`{c.codelist}`]" in row
+            if c.references:
+                assert f"`{c.references[0]}.{c.references[1]}`" in row
+
+
+def test_required_flag_and_type_are_per_column() -> None:
+    page = dictionary_markdown().splitlines()
+    latitude = next(line for line in page if line.startswith("| `latitude` |"))
+    assert "Dezimalzahl / decimal number" in latitude
+    assert "| degree |" in latitude and "nein / no" in latitude
+    assert "≥ -90; ≤ 90" in latitude
+
+
+def test_every_code_of_every_used_code_list_is_listed_with_labels() -> None:
+    page = dictionary_markdown()
+    used = {c.codelist for ds in DATASETS for c in ds.columns if c.codelist}
+    assert used
+    for name in used:
+        assert f"### `{name}`" in page
+        for entry in labelled(name):
+            assert f"| `{entry.code}` | {entry.label_de} | {entry.label_en} |" in page
+
+
+def test_dictionary_is_published_with_the_data(base_raw: Path, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    assert pipeline.run(base_raw, output).ok
+    assert (output / DICTIONARY_NAME).read_text(encoding="utf-8") == dictionary_markdown()
