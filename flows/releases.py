@@ -17,16 +17,19 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-
-import schemas
 from flows.release_store import ReleaseStore, StoreError
-from schemas import DATASETS, Dataset
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from schemas import Dataset
+
+# pyarrow and the schemas (pandas, pandera) are imported where they are needed: the check
+# for unchanged inputs, which is the whole run on most nights, needs neither.
 
 MANIFEST = "manifest.json"
 CHANGELOG_MD = "CHANGELOG.md"
@@ -44,6 +47,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: the catalogue-level metadata file; it is an input when it exists
 METADATA_FILE = PROJECT_ROOT / "metadata.toml"
 SCHEMA_SUFFIXES = (".py", ".csv", ".toml", ".json")
+#: the schemas package's folder, found without importing it
+SCHEMAS_DIR = Path(find_spec("schemas").origin).resolve().parent
 _OLD = "\x00old"  # suffix of the previous release's columns in a join; no column has a NUL
 _IN_OLD, _IN_NEW = "\x00in_old", "\x00in_new"
 _DIFF = "\x00diff:"
@@ -82,7 +87,7 @@ def input_hashes(raw_dir: Path, metadata_file: Path | None = None) -> dict[str, 
     raw_dir = Path(raw_dir)
     for path in _tree_files(raw_dir):
         hashes[f"raw/{path.relative_to(raw_dir).as_posix()}"] = sha256_file(path)
-    schema_dir = Path(schemas.__file__).resolve().parent
+    schema_dir = SCHEMAS_DIR
     for path in _tree_files(schema_dir, SCHEMA_SUFFIXES):
         hashes[f"schemas/{path.relative_to(schema_dir).as_posix()}"] = sha256_file(path)
     metadata_file = METADATA_FILE if metadata_file is None else Path(metadata_file)
@@ -123,6 +128,10 @@ def read_manifest(release: Path | None) -> dict | None:
 
 def row_counts(folder: Path) -> dict[str, int]:
     """Rows per dataset, read from the Parquet footers (no data is read)."""
+    import pyarrow.parquet as pq
+
+    from schemas import DATASETS
+
     counts = {}
     for ds in DATASETS:
         path = Path(folder) / f"{ds.name}.parquet"
@@ -326,6 +335,9 @@ def _md_cell(value: object) -> str:
 
 def _differs(new: pa.ChunkedArray, old: pa.ChunkedArray) -> pa.ChunkedArray:
     """True where two aligned columns differ; two nulls are equal, one null is not."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     if new.type != old.type:
         new, old = pc.cast(new, pa.string()), pc.cast(old, pa.string())
     both_null = pc.and_(pc.is_null(new), pc.is_null(old))
@@ -347,6 +359,9 @@ def diff_tables(
     by position, otherwise after one hash join. Only the first DETAIL_LIMIT rows of each
     kind are turned into Python objects.
     """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     result = DatasetChanges(name)
     if old is not None and new is not None:
         result.columns_added = [c for c in new.column_names if c not in old.column_names]
@@ -387,6 +402,8 @@ def diff_tables(
 
 def _first_by_key(table: pa.Table, key: list[str]) -> pa.Table:
     """The first DETAIL_LIMIT rows in key order, without sorting the whole table."""
+    import pyarrow.compute as pc
+
     order = [(k, "ascending") for k in key]
     if table.num_rows > DETAIL_LIMIT:
         table = table.take(pc.select_k_unstable(table, k=DETAIL_LIMIT, sort_keys=order))
@@ -397,6 +414,8 @@ def _compare_values(
     result: DatasetChanges, both: pa.Table, key: list[str], common: list[str]
 ) -> None:
     """Count and list the rows of `both` (new columns beside `<column>_OLD`) that differ."""
+    import pyarrow.compute as pc
+
     if not common or both.num_rows == 0:
         return
     masks = [_differs(both[c], both[c + _OLD]) for c in common]
@@ -418,6 +437,8 @@ def read_dataset(release: Path | None, ds: Dataset) -> pa.Table | None:
     path = None if release is None else Path(release) / f"{ds.name}.parquet"
     if path is None or not path.is_file():
         return None
+    import pyarrow.parquet as pq
+
     # metadata off: field descriptions may differ between releases without changing data
     return pq.read_table(path).replace_schema_metadata(None)
 
@@ -432,6 +453,8 @@ def changelog_between(
 
     Datasets named in `identical` (same Parquet bytes in both) are not read at all.
     """
+    from schemas import DATASETS
+
     datasets = [
         DatasetChanges(ds.name)
         if ds.name in identical
@@ -443,6 +466,8 @@ def changelog_between(
 
 def identical_datasets(before: dict[str, dict], after: dict[str, dict]) -> frozenset[str]:
     """Datasets whose Parquet file has the same sha256 in two sets of file digests."""
+    from schemas import DATASETS
+
     return frozenset(
         ds.name
         for ds in DATASETS
@@ -490,6 +515,8 @@ def write_release_notes(
     refreshed (its inputs may differ, e.g. after a code change that changes no data) and
     its changelog is replaced unless it is the very release being compared against.
     """
+    from schemas import DATASETS
+
     digests = file_digests(staging)
     release = release_id_of(digests, date)
     previous_id = previous.name if previous else None

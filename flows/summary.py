@@ -14,11 +14,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from flows.releases import Changelog, ReleaseNotes, read_manifest
-from flows.report import Report
-from schemas import DATASETS
+from flows.releases import CHANGELOG_JSON, CHANGELOG_MD, read_manifest
+
+if TYPE_CHECKING:
+    from flows.releases import Changelog, ReleaseNotes
+    from flows.report import Report
 
 PUBLISHED, UNCHANGED, FAILED = "published", "unchanged", "failed"
 NOTHING_CHANGED = "nothing changed"
@@ -158,9 +160,15 @@ def _target_lines(results: list[TargetResult]) -> list[str]:
     return lines
 
 
-def _owner(file_name: str) -> str:
+def _dataset_names() -> list[str]:
+    from schemas import DATASETS
+
+    return [ds.name for ds in DATASETS]
+
+
+def _owner(file_name: str, datasets: list[str]) -> str:
     stem = file_name.split(".", 1)[0]
-    return stem if stem in {ds.name for ds in DATASETS} else RELEASE_WIDE
+    return stem if stem in datasets else RELEASE_WIDE
 
 
 def _errors_by_dataset(report: Report | None) -> Counter:
@@ -174,20 +182,21 @@ def published(
     duration_seconds: float,
     report_folder: Path | None = None,
 ) -> RunSummary:
-    written = Counter(_owner(n) for n in notes.files_written)
-    skipped = Counter(_owner(n) for n in notes.files_skipped)
+    names = _dataset_names()
+    written = Counter(_owner(n, names) for n in notes.files_written)
+    skipped = Counter(_owner(n, names) for n in notes.files_skipped)
     errors = _errors_by_dataset(report)
     datasets = []
-    for ds in DATASETS:
-        changes = notes.changelog.dataset(ds.name)
+    for name in names:
+        changes = notes.changelog.dataset(name)
         datasets.append(
             DatasetSummary(
-                ds.name,
-                rows.get(ds.name, notes.manifest.get("rows", {}).get(ds.name)),
+                name,
+                rows.get(name, notes.manifest.get("rows", {}).get(name)),
                 changes.rows_changed if changes else None,
-                errors[ds.name],
-                written[ds.name],
-                skipped[ds.name],
+                errors[name],
+                written[name],
+                skipped[name],
             )
         )
     if written[RELEASE_WIDE] or skipped[RELEASE_WIDE]:
@@ -210,20 +219,13 @@ def published(
 
 
 def unchanged(current: Path, duration_seconds: float) -> RunSummary:
+    """Read from the current release's manifest alone: nothing else is loaded."""
     manifest = read_manifest(current) or {}
-    files = [n for n in manifest.get("files", {}) if n not in ("CHANGELOG.md", "changelog.json")]
-    skipped = Counter(_owner(n) for n in files)
-    datasets = [
-        DatasetSummary(
-            ds.name,
-            manifest.get("rows", {}).get(ds.name),
-            0,
-            0,
-            0,
-            skipped[ds.name],
-        )
-        for ds in DATASETS
-    ]
+    rows = manifest.get("rows", {})
+    names = list(rows)  # the manifest lists the datasets in publishing order
+    files = [n for n in manifest.get("files", {}) if n not in (CHANGELOG_MD, CHANGELOG_JSON)]
+    skipped = Counter(_owner(n, names) for n in files)
+    datasets = [DatasetSummary(name, rows[name], 0, 0, 0, skipped[name]) for name in names]
     if skipped[RELEASE_WIDE]:
         datasets.append(DatasetSummary(RELEASE_WIDE, files_skipped=skipped[RELEASE_WIDE]))
     return RunSummary(UNCHANGED, current.name, current.name, duration_seconds, datasets)
@@ -237,7 +239,7 @@ def failed(
     report_folder: Path | None = None,
 ) -> RunSummary:
     errors = _errors_by_dataset(report)
-    datasets = [DatasetSummary(ds.name, errors=errors[ds.name]) for ds in DATASETS]
+    datasets = [DatasetSummary(name, errors=errors[name]) for name in _dataset_names()]
     return RunSummary(
         FAILED,
         current_release,

@@ -92,7 +92,7 @@ def test_every_kind_of_input_is_hashed(
     baseline = releases.input_hashes(base_raw, metadata)
     assert set(baseline) == {
         *(f"raw/{p.name}" for p in base_raw.iterdir()),
-        *(f"schemas/{p.name}" for p in Path(releases.schemas.__file__).parent.glob("*.py")),
+        *(f"schemas/{p.name}" for p in releases.SCHEMAS_DIR.glob("*.py")),
         "schemas/codelists.csv",
         "code/flows",
     }
@@ -114,11 +114,11 @@ def test_a_schema_change_is_an_input_change(
     base_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     schemas_copy = tmp_path / "schemas"
-    schema_dir = Path(releases.schemas.__file__).parent
+    schema_dir = releases.SCHEMAS_DIR
     schemas_copy.mkdir()
     for path in [*schema_dir.glob("*.py"), schema_dir / "codelists.csv"]:
         (schemas_copy / path.name).write_bytes(path.read_bytes())
-    monkeypatch.setattr(releases.schemas, "__file__", str(schemas_copy / "__init__.py"))
+    monkeypatch.setattr(releases, "SCHEMAS_DIR", schemas_copy)
     baseline = releases.input_hashes(base_raw)
     with open(schemas_copy / "codelists.csv", "a", encoding="utf-8") as codelists:
         codelists.write("status,new_code,Neu,New\n")
