@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from servers import free_port
 from servers.ftp import PASSWORD, USER, FtpServer, ftp_server, ftps_server  # noqa: F401
 from servers.release import release  # noqa: F401 - fixture
 
@@ -128,6 +129,16 @@ def test_missing_password_stops_before_connecting(
     with pytest.raises(targets.CredentialsMissing):
         targets.publish(release, ftp_server.url(FOLDER))
     assert ftp_server.commands == []
+
+
+def test_an_unreachable_server_is_a_transient_error(
+    release: Path,  # noqa: F811
+    monkeypatch,
+) -> None:
+    monkeypatch.setenv("PARTNERSHIPS_FTP_PASSWORD", PASSWORD)
+    url = f"ftp://{USER}@127.0.0.1:{free_port()}/x"  # nothing listens there
+    with pytest.raises(targets.TransientTargetError, match="ConnectionRefusedError"):
+        targets.publish(release, url)
 
 
 def test_password_in_the_url_is_refused(release: Path) -> None:  # noqa: F811

@@ -188,6 +188,18 @@ def test_prefect_retries_and_the_cli(
 
     assert password_of(url) == "from-a-block"
 
+    # missing credentials stop a run before it builds anything
+    monkeypatch.delenv("PARTNERSHIPS_FTP_PASSWORD", raising=False)
+    Secret(value="").save("partnerships-ftp-password", overwrite=True)
+    never = tmp_path / "never-built"
+    argv = ["run", "--raw", str(base_raw), "--output", str(never), "--target", url]
+    assert cli.main(argv) == cli.EXIT_PUBLISH
+    assert "PARTNERSHIPS_FTP_PASSWORD" in capsys.readouterr().err
+    assert not never.exists()
+    empty = tmp_path / "no-release"
+    assert cli.main(["publish", "--output", str(empty), "--target", str(portal)]) == 5
+    assert "no release yet" in capsys.readouterr().err
+
     # `run --target` builds a release and publishes it in the same flow run
     built, published = tmp_path / "built", tmp_path / "published"
     argv = ["run", "--raw", str(base_raw), "--output", str(built), "--target", str(published)]

@@ -35,6 +35,22 @@ CA_FILE_VAR = "PARTNERSHIPS_FTP_CA_FILE"
 TIMEOUT_SECONDS = 60
 
 
+class ReusingFTP_TLS(ftplib.FTP_TLS):
+    """FTP_TLS whose data connections resume the control connection's TLS session.
+
+    Servers such as vsftpd (require_ssl_reuse, on by default) refuse data connections
+    that start a new session; the standard library's FTP_TLS does not resume one.
+    """
+
+    def ntransfercmd(self, cmd, rest=None):
+        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+        if self._prot_p:
+            conn = self.context.wrap_socket(
+                conn, server_hostname=self.host, session=self.sock.session
+            )
+        return conn, size
+
+
 class FtpStore:
     def __init__(self, url: str) -> None:
         parts = urlsplit(url)
@@ -48,7 +64,9 @@ class FtpStore:
             raise PublishRejected(f"{url}: no host given (expected ftp://user@host/path)")
         self.host = parts.hostname
         self.port = parts.port or 21
-        self.folder = unquote(parts.path) or "/"
+        # RFC 1738: the path is relative to the login folder; a leading %2F makes it absolute
+        self.folder_parts = [unquote(p) for p in parts.path.split("/")[1:] if p]
+        self.folder = "/" + "/".join(self.folder_parts)
         self.user = unquote(parts.username) if parts.username else os.environ.get(USER_VAR)
         self.display = f"{parts.scheme}://{self.user or ''}{'@' if self.user else ''}"
         self.display += f"{self.host}:{self.port}{self.folder}"
@@ -66,7 +84,7 @@ class FtpStore:
             return self._ftp
         if self.tls:
             context = ssl.create_default_context(cafile=os.environ.get(CA_FILE_VAR) or None)
-            ftp: ftplib.FTP = ftplib.FTP_TLS(context=context, timeout=TIMEOUT_SECONDS)
+            ftp: ftplib.FTP = ReusingFTP_TLS(context=context, timeout=TIMEOUT_SECONDS)
         else:
             ftp = ftplib.FTP(timeout=TIMEOUT_SECONDS)
         ftp.connect(self.host, self.port)
@@ -78,8 +96,12 @@ class FtpStore:
         return ftp
 
     def _enter_folder(self, ftp: ftplib.FTP) -> None:
-        ftp.cwd("/")
-        for part in [p for p in self.folder.split("/") if p]:
+        for part in self.folder_parts:
+            if part.startswith("/"):
+                ftp.cwd("/")
+                part = part.lstrip("/")
+                if not part:
+                    continue
             try:
                 ftp.cwd(part)
             except ftplib.error_perm:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -111,10 +112,20 @@ def background(args: list[str], port: int, log: Path, timeout: float, **kwargs) 
             stop(process)
 
 
-def ckan_config(folder: Path, pg_port: int, redis_port: int, solr_port: int, port: int) -> Path:
-    ckan = str(CKAN_VENV / "bin" / "ckan")
-    ini = folder / "ckan.ini"
-    run([ckan, "generate", "config", str(ini)])
+def set_options(ini: Path, settings: dict[str, str]) -> None:
+    """What `ckan config-tool` does, without its two seconds of start-up."""
+    lines = ini.read_text().splitlines()
+    for key, value in settings.items():
+        pattern = re.compile(rf"^#?\s*{re.escape(key)}\s*=")
+        found = [i for i, line in enumerate(lines) if pattern.match(line)]
+        if not found:
+            raise KeyError(f"{key} is not in {ini.name}: has CKAN's template changed?")
+        lines[found[0]] = f"{key} = {value}"
+    ini.write_text("\n".join(lines) + "\n")
+
+
+def ckan_config(ini: Path, pg_port: int, redis_port: int, solr_port: int, port: int) -> None:
+    folder = ini.parent
     storage = folder / "storage"
     storage.mkdir()
     settings = {
@@ -126,12 +137,11 @@ def ckan_config(folder: Path, pg_port: int, redis_port: int, solr_port: int, por
         "ckan.plugins": "",
         "ckan.site_id": "partnerships-test",
     }
-    run([ckan, "config-tool", str(ini), *(f"{k}={v}" for k, v in settings.items())])
-    return ini
+    set_options(ini, settings)
 
 
-def admin_token(ini: Path) -> str:
-    """A sysadmin and an API token for it, made in one process (each CLI call costs 2 s)."""
+def init_db_and_admin(ini: Path) -> str:
+    """`ckan db init`, a sysadmin and an API token in one process (each CLI call costs 2 s)."""
     script = f"""
 import ckan.model as model
 from ckan.cli import load_config
@@ -139,6 +149,7 @@ from ckan.config.middleware import make_app
 from ckan.plugins import toolkit
 app = make_app(load_config({str(ini)!r}))
 with app._wsgi_app.test_request_context():
+    model.repo.init_db()
     context = {{"ignore_auth": True, "model": model, "user": ""}}
     toolkit.get_action("user_create")(context, {{
         "name": {ADMIN!r}, "email": "publisher@example.org", "password": "publisher-pw-1234"}})
@@ -169,14 +180,22 @@ def ckan_server(folder: Path) -> Iterator[CkanServer]:
     solr += ["--port", str(solr_port), "--schema", str(schema)]
     redis = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"]
     redis += ["--save", "", "--appendonly", "no"]
+    ini = folder / "ckan.ini"
+    # CKAN's start-up is slow: write its config while PostgreSQL starts
+    generate = subprocess.Popen(
+        [str(CKAN_VENV / "bin" / "ckan"), "generate", "config", str(ini)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     with (
         postgres() as pg_port,
         background(redis, redis_port, folder / "redis.log", 20),
         background(solr, solr_port, folder / "solr.log", 20),
     ):
-        ini = ckan_config(folder, pg_port, redis_port, solr_port, port)
-        run([str(CKAN_VENV / "bin" / "ckan"), "-c", str(ini), "db", "init"])
-        token = admin_token(ini)
+        if generate.wait(60) != 0:
+            raise RuntimeError("ckan generate config failed")
+        ckan_config(ini, pg_port, redis_port, solr_port, port)
+        token = init_db_and_admin(ini)
         serve = [str(CKAN_VENV / "bin" / "ckan"), "-c", str(ini), "run"]
         serve += ["-H", "127.0.0.1", "-p", str(port), "--disable-reloader"]
         with background(serve, port, folder / "ckan.log", 120):
