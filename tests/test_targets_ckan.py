@@ -129,3 +129,14 @@ def test_missing_token_or_organization_stop_before_any_request(monkeypatch) -> N
     monkeypatch.setenv("PARTNERSHIPS_CKAN_API_TOKEN", "t")
     with pytest.raises(targets.PublishRejected, match="organization"):
         targets.check("ckan+http://127.0.0.1:9")
+
+
+def test_a_file_over_the_portals_size_cap_is_rejected_not_retried(
+    ckan_env: CkanServer,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "release"
+    folder.mkdir()
+    (folder / "events.csv").write_bytes(b"x" * (11 * 1024 * 1024))  # CKAN's default cap: 10 MB
+    with pytest.raises(targets.PublishRejected, match="(?i)too large"):
+        targets.publish(folder, target_url(ckan_env, "big-"))
