@@ -74,6 +74,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if nothing_to_do and not args.target:
         sys.stdout.write(nothing_to_do)
         return EXIT_OK
+    busy = wait_for_lock(args.output, args.wait)
+    if busy is not None:
+        return busy
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
     from flows.release_store import LockBusy, StoreError
@@ -129,6 +132,27 @@ def print_quarantine(counts: dict | None, report_folder: str | None) -> None:
         print(f"  {name}: {n['published']} / {n['refused']} / {n['cascaded']}")
     if any(n["refused"] or n["cascaded"] for n in counts.values()):
         print(f"  refused rows and their reasons: {report_folder}/rejects-<dataset>.csv")
+
+
+def wait_for_lock(output: Path, wait_seconds: float) -> int | None:
+    """Refuse before Prefect starts while another run writes output; None when free.
+
+    The flow takes the lock again itself: a run that slips in between is refused there.
+    """
+    from flows.release_store import LockBusy, ReleaseStore
+
+    try:
+        with ReleaseStore(output, keep=1).locked(wait_seconds):
+            return None
+    except LockBusy as busy:
+        sys.stderr.write(f"error: {busy}\n")
+        return EXIT_BUSY
+    except OSError as error:
+        sys.stderr.write(
+            f"error: cannot write {output}: {error}\n"
+            "nothing published; the previous release stays current\n"
+        )
+        return EXIT_OUTPUT
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -215,6 +239,13 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
     run.add_argument("--output", type=Path, default=Path("output"), help="published folder")
     run.add_argument("--target", action="append", default=[], help=TARGET_HELP)
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run to finish instead of refusing at once (exit 3)",
+    )
     run.add_argument(
         "--quarantine",
         action="store_true",

@@ -115,6 +115,7 @@ def write_metadata(staging: Path) -> Path:
     write_index(staging, issued, metadata)
     write_catalog(staging, issued, metadata)
     write_dictionary(staging)
+    faults.pause("write-datapackage")
     return write_datapackage(staging, metadata)
 
 
@@ -132,6 +133,7 @@ def publish_described(
     store: ReleaseStore, staging: Path, inputs: dict[str, str] | None = None
 ) -> releases.ReleaseNotes:
     """Like publish_release, writing the changelog and manifest into the release first."""
+    faults.pause("write-release-notes")
     notes = releases.write_release_notes(
         staging, release_date(), inputs or {}, store.current(), store.releases
     )
@@ -151,6 +153,7 @@ def save_report(
     folder = store.reports / f"{stamp}-{status}"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "report.txt").write_text(report.to_text(), encoding="utf-8")
+    faults.pause("write-report")
     (folder / "report.json").write_text(report.to_json(), encoding="utf-8")
     (folder / "report.md").write_text(report.to_markdown(), encoding="utf-8")
     for name, rows in (rejects or {}).items():

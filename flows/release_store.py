@@ -98,6 +98,7 @@ class ReleaseStore:
             handle.truncate()
             handle.write(f"{os.getpid()}\n")
             handle.flush()
+            self.clear_leftovers()
             yield
         finally:
             handle.close()
@@ -107,12 +108,21 @@ class ReleaseStore:
     def new_staging(self) -> Path:
         """A fresh, empty staging folder; leftovers of killed runs are removed first."""
         self._check_output_is_ours()
-        if self.staging_root.exists():
-            shutil.rmtree(self.staging_root)
+        self.clear_leftovers()
         self.staging_root.mkdir(parents=True)
         staging = Path(tempfile.mkdtemp(prefix="build-", dir=self.staging_root))
         staging.chmod(0o755)  # published as is: web and FTP servers must be able to read it
         return staging
+
+    def clear_leftovers(self) -> None:
+        """Remove what killed runs left behind: builds, pruned releases, swap links.
+
+        Only the lock holder calls this, so nothing in staging/ can still be in use.
+        """
+        if self.staging_root.exists():
+            shutil.rmtree(self.staging_root)
+        for stale_link in self.output.parent.glob(f".{self.output.name}.swap-*"):
+            stale_link.unlink()  # a run killed in point_output_at
 
     def publish(self, staging: Path, release_id: str) -> Path:
         """Move the staged release into place and point output/ at it atomically."""
@@ -135,6 +145,7 @@ class ReleaseStore:
         with contextlib.suppress(FileNotFoundError):
             link.unlink()
         os.symlink(os.path.relpath(release, self.output.parent), link)
+        faults.pause("swap-link-created")
         os.replace(link, self.output)
         _fsync_dir(self.output.parent)
         faults.pause("after-swap")
@@ -146,7 +157,13 @@ class ReleaseStore:
         surplus = len(removable) - (self.keep - (1 if current else 0))
         removed = sorted(removable, key=self._mtime)[: max(surplus, 0)]
         for release in removed:
-            shutil.rmtree(self.releases / release)
+            # renamed first, so a kill halfway through rmtree leaves no partial release;
+            # the next lock holder removes what is left in staging/ (clear_leftovers)
+            doomed = self.staging_root / f"pruned-{release}"
+            self.staging_root.mkdir(parents=True, exist_ok=True)
+            os.rename(self.releases / release, doomed)
+            faults.pause("prune")
+            shutil.rmtree(doomed)
         return removed
 
     def _mtime(self, release_id: str) -> float:
