@@ -14,6 +14,9 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flows import faults
+from flows.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
+from flows.spreadsheet import write_spreadsheet_csv
 from schemas import Dataset
 from schemas.types import ARROW_TYPES
 
@@ -40,11 +43,16 @@ def to_arrow(ds: Dataset, frame: pd.DataFrame) -> pa.Table:
 
 
 def write_dataset(ds: Dataset, table: pa.Table, folder: Path) -> list[Path]:
-    """Write the table in every format into folder; return the paths written."""
+    """Write the table in every format, and its spreadsheet copy, into folder; return the
+    paths written. A test can stop the run between two files (flows.faults)."""
     paths = [folder / f"{ds.name}.{fmt}" for fmt in FORMATS]
     csv_path, parquet_path, json_path = paths
     pq.write_table(table, parquet_path, compression="zstd", write_statistics=True)
+    faults.pause(f"wrote-{parquet_path.name}")
     frame = pl.from_arrow(table)
     frame.write_csv(csv_path, line_terminator="\r\n", quote_style="necessary")
+    faults.pause(f"wrote-{csv_path.name}")
     json_path.write_bytes(frame.write_json().encode("utf-8") + b"\n")
-    return paths
+    faults.pause(f"wrote-{json_path.name}")
+    spreadsheet = write_spreadsheet_csv(table, folder / f"{ds.name}.{SPREADSHEET_SUFFIX}")
+    return [*paths, spreadsheet]
