@@ -59,7 +59,12 @@ def summarize_failure(flow, flow_run, state) -> None:
     if isinstance(error, InvalidInput):
         return
     output = ReleaseStore(Path(flow_run.parameters.get("output_dir", "output")), keep=1)
-    run_summary = summary.failed(f"{type(error).__name__}: {error}", output.current_id(), 0.0)
+    what = f"{type(error).__name__}: {error}"
+    if isinstance(error, publish_targets.PublishFailed):
+        results = summary.target_results(error.results, error.failures)
+        run_summary = summary.targets_failed(what, output.current_id(), results)
+    else:
+        run_summary = summary.failed(what, output.current_id(), 0.0)
     summary_artifact(run_summary)
 
 
@@ -94,9 +99,10 @@ def run_nightly(
     with store.locked():
         if releases.unchanged_release(store.current(), inputs):
             run_summary = summary.unchanged(store.current(), time.monotonic() - started)
-            summary_artifact(run_summary)
             print(run_summary.headline)
             published = publish_targets.publish_to_all(store.current(), targets or [])
+            run_summary.target_results = summary.target_results(published)
+            summary_artifact(run_summary)
             return {
                 "release_id": store.current_id(),
                 "rows": {d.name: d.rows_published for d in run_summary.datasets},
@@ -135,9 +141,11 @@ def run_nightly(
     run_summary = summary.published(
         notes, staged.rows, staged.report, time.monotonic() - started, folder
     )
-    summary_artifact(run_summary)
     print(f"published release {release} into {output_dir}: {staged.rows}")
     published = publish_targets.publish_to_all(store.releases / release, targets or [])
+    run_summary.target_results = summary.target_results(published)
+    run_summary.duration_seconds = time.monotonic() - started  # targets included
+    summary_artifact(run_summary)
     return {
         "release_id": release,
         "rows": staged.rows,

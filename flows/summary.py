@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from flows.report import Report
 
 PUBLISHED, UNCHANGED, FAILED = "published", "unchanged", "failed"
+#: the release is current in the output folder, but at least one target refused it
+TARGETS_FAILED = "targets failed"
 NOTHING_CHANGED = "nothing changed"
 #: files that belong to no single dataset (metadata, catalogues, indexes)
 RELEASE_WIDE = "(release)"
@@ -72,6 +74,11 @@ class RunSummary:
             return f"published release {self.current_release}"
         if self.status == UNCHANGED:
             return f"{NOTHING_CHANGED}: release {self.current_release} is still current"
+        if self.status == TARGETS_FAILED:
+            return (
+                f"FAILED: {self.failure}; release {self.current_release} is current in the "
+                "output folder, the failed targets keep what they had"
+            )
         still = (
             f"the previous release {self.current_release} is still current"
             if self.current_release
@@ -248,6 +255,35 @@ def failed(
         datasets,
         failure=what,
         report_folder=report_folder,
+    )
+
+
+def target_results(published: list, failures: dict | None = None) -> list[TargetResult]:
+    """The publish step's results (flows.targets.PublishResult) and failures, by target."""
+    results = [
+        TargetResult(
+            r.target,
+            True,
+            len(r.uploaded),
+            len(r.unchanged),
+            r.summary().removeprefix(f"{r.target}: "),
+        )
+        for r in published
+    ]
+    for target, error in (failures or {}).items():
+        results.append(TargetResult(str(target), False, message=f"{type(error).__name__}: {error}"))
+    return results
+
+
+def targets_failed(
+    what: str, current_release: str | None, results: list[TargetResult]
+) -> RunSummary:
+    return RunSummary(
+        TARGETS_FAILED,
+        current_release,
+        datasets=[DatasetSummary(name) for name in _dataset_names()],
+        target_results=results,
+        failure=what,
     )
 
 

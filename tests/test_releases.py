@@ -244,3 +244,20 @@ def test_every_dataset_appears_in_the_manifest_rows(base_raw: Path, tmp_path: Pa
     rows = releases.row_counts((tmp_path / "output").resolve())
     assert set(rows) == {ds.name for ds in DATASETS}
     assert os.path.islink(tmp_path / "output")
+
+
+def test_publish_results_and_failures_become_target_results() -> None:
+    from flows.targets.base import PublishResult
+
+    done = PublishResult("s3://bucket/open", uploaded=["events.csv"], unchanged=["a", "b"])
+    results = summary.target_results([done], {"ftp://host/x": ConnectionError("refused")})
+    assert [(r.target, r.ok, r.files_transferred, r.files_skipped) for r in results] == [
+        ("s3://bucket/open", True, 1, 2),
+        ("ftp://host/x", False, 0, 0),
+    ]
+    assert results[1].message == "ConnectionError: refused"
+    run = summary.targets_failed("publishing failed for ftp://host/x", "2026-01-01-abc", results)
+    assert run.to_text().startswith(
+        "FAILED: publishing failed for ftp://host/x; release 2026-01-01-abc is current"
+    )
+    assert "target ftp://host/x: FAILED" in run.to_text()
