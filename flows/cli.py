@@ -64,7 +64,8 @@ def unchanged_summary(args: argparse.Namespace) -> str | None:
 
     started = time.monotonic()
     current = ReleaseStore(args.output, keep=1).current()
-    if not releases.unchanged_release(current, releases.input_hashes(args.raw)):
+    inputs = releases.input_hashes(args.raw, options={"quarantine": args.quarantine})
+    if not releases.unchanged_release(current, inputs):
         return None
     return summary.unchanged(current, time.monotonic() - started).to_text()
 

@@ -95,7 +95,7 @@ def run_nightly(
     started = time.monotonic()
     publish_targets.check_all(targets or [])  # missing credentials: stop before building
     store = ReleaseStore(Path(output_dir), keep=keep)
-    inputs = releases.input_hashes(Path(raw_dir))
+    inputs = releases.input_hashes(Path(raw_dir), options={"quarantine": quarantine})
     with store.locked():
         if releases.unchanged_release(store.current(), inputs):
             run_summary = summary.unchanged(store.current(), time.monotonic() - started)

@@ -176,7 +176,7 @@ def run(
     """
     started = time.monotonic()
     store = ReleaseStore(output_dir, keep=keep)
-    inputs = releases.input_hashes(raw_dir)
+    inputs = releases.input_hashes(raw_dir, options={"quarantine": quarantine})
     with store.locked():
         if releases.unchanged_release(store.current(), inputs):
             done = summary.unchanged(store.current(), time.monotonic() - started)

@@ -81,8 +81,15 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def input_hashes(raw_dir: Path, metadata_file: Path | None = None) -> dict[str, str]:
-    """sha256 of everything a release is built from, by a stable name."""
+def input_hashes(
+    raw_dir: Path, metadata_file: Path | None = None, options: dict[str, Any] | None = None
+) -> dict[str, str]:
+    """sha256 of everything a release is built from, by a stable name.
+
+    `options` are the run's settings that change what is published (e.g. quarantine);
+    those set to a true value are recorded as `options/<name>`, so a run with other
+    settings is not mistaken for one with nothing to do.
+    """
     hashes: dict[str, str] = {}
     raw_dir = Path(raw_dir)
     for path in _tree_files(raw_dir):
@@ -94,6 +101,9 @@ def input_hashes(raw_dir: Path, metadata_file: Path | None = None) -> dict[str, 
     if metadata_file.is_file():
         hashes[f"metadata/{metadata_file.name}"] = sha256_file(metadata_file)
     hashes["code/flows"] = code_version()
+    for name, value in sorted((options or {}).items()):
+        if value:
+            hashes[f"options/{name}"] = json.dumps(value)
     return hashes
 
 

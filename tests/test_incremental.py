@@ -149,3 +149,14 @@ def test_code_version_follows_the_pipeline_code(
     assert REAL_CODE_VERSION() == first
     (code / "pipeline.py").write_text("STEP = 2\n")
     assert REAL_CODE_VERSION() != first
+
+
+def test_a_run_with_other_settings_is_not_taken_for_an_unchanged_one(
+    base_raw: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    pipeline.run(base_raw, output)
+    assert not pipeline.run(base_raw, output, quarantine=True).unchanged
+    assert pipeline.run(base_raw, output, quarantine=True).unchanged
+    plain = releases.input_hashes(base_raw)
+    assert releases.input_hashes(base_raw, options={"quarantine": False}) == plain
