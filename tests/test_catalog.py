@@ -18,9 +18,9 @@ from rdflib import namespace as ns
 from rdflib.compare import isomorphic
 
 from flows import pipeline
-from flows.catalog import DCATDE, SPDX, catalog_graph, write_catalog
+from flows.catalog import DCATDE, SPDX, catalog_graph, temporal_coverage, write_catalog
 from flows.metadata import DEFAULT_PATH, load_metadata, parse_metadata
-from flows.writing import FORMATS
+from flows.writing import FORMATS, arrow_schema, write_dataset
 from schemas import DATASETS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -221,3 +221,9 @@ def test_write_catalog_writes_both_serialisations(release: Path, tmp_path: Path)
     assert [p.name for p in written] == ["catalog.ttl", "catalog.rdf"]
     assert (tmp_path / "catalog.ttl").read_bytes() == (release / "catalog.ttl").read_bytes()
     assert (tmp_path / "catalog.rdf").read_bytes() == (release / "catalog.rdf").read_bytes()
+
+
+def test_a_dataset_without_rows_has_no_temporal_coverage(tmp_path: Path) -> None:
+    events = next(ds for ds in DATASETS if ds.name == "events")
+    write_dataset(events, arrow_schema(events).empty_table(), tmp_path)
+    assert temporal_coverage(events, tmp_path) is None
