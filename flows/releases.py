@@ -530,10 +530,10 @@ def write_release_notes(
     digests = file_digests(staging)
     release = release_id_of(digests, date)
     previous_id = previous.name if previous else None
+    before = (read_manifest(previous) or {}).get("files", {})
     if previous_id == release:
         changelog = Changelog(previous_id, release, [DatasetChanges(ds.name) for ds in DATASETS])
     else:
-        before = (read_manifest(previous) or {}).get("files", {})
         same = identical_datasets(before, digests)
         changelog = changelog_between(previous, staging, release, same)
     existing = Path(releases_dir) / release
@@ -544,17 +544,9 @@ def write_release_notes(
     manifest = build_manifest(target, release, digests, inputs)
     _replace_file(target / MANIFEST, _manifest_text(manifest))
 
-    before = (read_manifest(previous) or {}).get("files", {})
     written = [n for n, d in digests.items() if before.get(n, {}).get("sha256") != d["sha256"]]
     skipped = [n for n in digests if n not in written]
     return ReleaseNotes(release, previous_id, changelog, manifest, written, skipped)
-
-
-def read_changelog(release: Path) -> dict | None:
-    try:
-        return json.loads((Path(release) / CHANGELOG_JSON).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
 
 
 # --- kept releases -----------------------------------------------------------------

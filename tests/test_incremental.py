@@ -160,3 +160,21 @@ def test_a_run_with_other_settings_is_not_taken_for_an_unchanged_one(
     assert pipeline.run(base_raw, output, quarantine=True).unchanged
     plain = releases.input_hashes(base_raw)
     assert releases.input_hashes(base_raw, options={"quarantine": False}) == plain
+
+
+def test_new_code_with_the_same_output_refreshes_the_manifest_only(
+    base_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = tmp_path / "output"
+    first = pipeline.run(base_raw, output)
+    changelog = (output / releases.CHANGELOG_JSON).read_bytes()
+    monkeypatch.setattr(releases, "code_version", lambda: "a refactoring")
+    second = pipeline.run(base_raw, output)
+    assert not second.unchanged
+    assert second.release_id == first.release_id
+    assert second.notes.changelog.empty
+    # the release keeps the changelog from its predecessor, not an empty one
+    assert (output / releases.CHANGELOG_JSON).read_bytes() == changelog
+    manifest = releases.read_manifest(output)
+    assert manifest["inputs"]["code/flows"] == "a refactoring"
+    assert pipeline.run(base_raw, output).unchanged
