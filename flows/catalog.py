@@ -24,8 +24,8 @@ import pyarrow.parquet as pq
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from flows.datapackage import MEDIA_TYPES
-from flows.metadata import EU_AUTHORITY, DatasetMetadata, Metadata, load_metadata
+from flows.datapackage import MEDIA_TYPES, spreadsheet_name
+from flows.metadata import EU_AUTHORITY, Metadata, load_metadata
 from schemas import DATASETS, Dataset
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
@@ -36,6 +36,7 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 FILE_TYPES = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON"}
 IANA = "https://www.iana.org/assignments/media-types/"
 CATALOG_FILES = ("catalog.ttl", "catalog.rdf")
+SPREADSHEET_LABELS = ("CSV für Tabellenkalkulation", "CSV for spreadsheets")
 
 
 @dataclass(frozen=True)
@@ -163,41 +164,35 @@ def _add_dataset(
         add((temporal, DCAT.startDate, Literal(period.start, datatype=XSD.date)))
         add((temporal, DCAT.endDate, Literal(period.end, datatype=XSD.date)))
 
-    for fmt, media_type in MEDIA_TYPES.items():
-        file_name = f"{ds.name}.{fmt}"
-        distribution = URIRef(f"{dataset}-{fmt}")
+    files = [(fmt, f"{ds.name}.{fmt}", FILE_TYPES[fmt], FILE_TYPES[fmt]) for fmt in MEDIA_TYPES]
+    files.append(("spreadsheet", spreadsheet_name(ds), *SPREADSHEET_LABELS))
+    for key, file_name, label_de, label_en in files:
+        distribution = URIRef(f"{dataset}-{key}")
         add((dataset, DCAT.distribution, distribution))
-        _add_distribution(
-            graph, distribution, folder / file_name, fmt, media_type, meta, metadata, issued
-        )
+        texts = (f"{meta.title_de} ({label_de})", f"{meta.title_en} ({label_en})")
+        _add_distribution(graph, distribution, folder / file_name, texts, metadata, issued)
 
 
 def _add_distribution(
     graph: Graph,
     distribution: URIRef,
     path: Path,
-    fmt: str,
-    media_type: str,
-    meta: DatasetMetadata,
+    titles: tuple[str, str],
     metadata: Metadata,
     issued: dt.date,
 ) -> None:
+    # the spreadsheet copy (<name>.excel.csv) is a CSV file as well
+    fmt = path.suffix.removeprefix(".")
     data = path.read_bytes()
     url = URIRef(metadata.download_url(path.name))
     checksum = URIRef(f"{distribution}-sha256")
     add = graph.add
     add((distribution, RDF.type, DCAT.Distribution))
-    _texts(
-        graph,
-        distribution,
-        DCTERMS.title,
-        f"{meta.title_de} ({FILE_TYPES[fmt]})",
-        f"{meta.title_en} ({FILE_TYPES[fmt]})",
-    )
+    _texts(graph, distribution, DCTERMS.title, *titles)
     add((distribution, DCAT.accessURL, url))
     add((distribution, DCAT.downloadURL, url))
     add((distribution, DCTERMS.format, URIRef(f"{EU_AUTHORITY}/file-type/{FILE_TYPES[fmt]}")))
-    add((distribution, DCAT.mediaType, URIRef(IANA + media_type)))
+    add((distribution, DCAT.mediaType, URIRef(IANA + MEDIA_TYPES[fmt])))
     add((distribution, DCTERMS.license, URIRef(metadata.license.uri)))
     if metadata.attribution:
         add((distribution, DCATDE.licenseAttributionByText, Literal(metadata.attribution)))

@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 
 from flows.metadata import Metadata, load_metadata
+from flows.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
 from schemas import DATASETS, ColumnSpec, Dataset
 from schemas.codelists import codes
 
@@ -29,6 +30,12 @@ MEDIA_TYPES = {
     "parquet": "application/vnd.apache.parquet",
     "json": "application/json",
 }
+
+SPREADSHEET_DESCRIPTION = (
+    "Dieselben Zeilen für Excel und LibreOffice mit deutscher Einstellung: UTF-8 mit BOM, "
+    "Semikolon als Trennzeichen, Dezimalkomma; Textzellen, die wie Formeln beginnen, "
+    "tragen ein vorangestelltes Apostroph. Für Programme ist die CSV-Datei gedacht."
+)
 
 
 def table_schema(ds: Dataset) -> dict:
@@ -112,7 +119,30 @@ def resources(folder: Path, metadata: Metadata) -> list[dict]:
             if fmt == "csv":
                 resource["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
             result.append(resource)
+        result.append(spreadsheet_resource(folder, ds, metadata))
     return result
+
+
+def spreadsheet_resource(folder: Path, ds: Dataset, metadata: Metadata) -> dict:
+    """The spreadsheet copy (flows.spreadsheet) as a file: size and hash, no Table Schema,
+    since its decimal commas and apostrophe-guarded text are for people, not the schema."""
+    meta = metadata.datasets[ds.name]
+    path = folder / spreadsheet_name(ds)
+    return {
+        "name": f"{ds.name}-spreadsheet",
+        "type": "file",
+        "path": path.name,
+        "title": f"{meta.title_de} (für Tabellenkalkulation)",
+        "description": SPREADSHEET_DESCRIPTION,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        **file_facts(path),
+    }
+
+
+def spreadsheet_name(ds: Dataset) -> str:
+    return f"{ds.name}.{SPREADSHEET_SUFFIX}"
 
 
 def package_licenses(metadata: Metadata) -> list[dict]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from flows.datapackage import field_descriptor
+from flows.datapackage import field_descriptor, spreadsheet_name
 from flows.writing import FORMATS
 from schemas import DATASETS, ColumnSpec, Dataset
 from schemas.codelists import labelled
@@ -57,6 +57,7 @@ def column_rules(c: ColumnSpec) -> list[str]:
 def dataset_section(ds: Dataset) -> list[str]:
     meta = ds.meta
     files = ", ".join(f"`{ds.name}.{fmt}`" for fmt in FORMATS)
+    files += f"; für Tabellenkalkulation / for spreadsheets: `{spreadsheet_name(ds)}`"
     key = ", ".join(f"`{k}`" for k in ds.primary_key)
     lines = [
         f'<a id="{anchor(ds.name)}"></a>',

@@ -14,11 +14,13 @@ import pytest
 from frictionless import Package, Resource, validate
 
 from flows import pipeline
+from flows.datapackage import spreadsheet_name
 from flows.metadata import load_metadata
 from flows.writing import FORMATS
 from schemas import DATASETS
 
 REPO = Path(__file__).resolve().parents[1]
+DATASET_NAMES = {ds.name for ds in DATASETS}
 FRICTIONLESS = Path(sys.executable).with_name("frictionless")
 
 
@@ -43,14 +45,20 @@ def errors_of(report) -> list[tuple[str, str, str]]:
 def test_every_file_of_every_dataset_is_described(release: Path) -> None:
     package = package_of(release)
     by_path = {r["path"]: r for r in package["resources"]}
-    assert set(by_path) == {f"{ds.name}.{fmt}" for ds in DATASETS for fmt in FORMATS}
+    tables = {f"{ds.name}.{fmt}" for ds in DATASETS for fmt in FORMATS}
+    spreadsheets = {spreadsheet_name(ds) for ds in DATASETS}
+    assert set(by_path) == tables | spreadsheets
+    # a file added to the release later without a description fails here
+    data_files = {p.name for p in release.iterdir() if p.name.split(".")[0] in DATASET_NAMES}
+    assert data_files == set(by_path)
     for path, resource in by_path.items():
         data = (release / path).read_bytes()
         assert resource["bytes"] == len(data)
         assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
         assert resource["title"] and resource["description"]
-        assert resource["schema"]["primaryKey"]
-        assert resource["schema"]["missingValues"] == [""]
+        if path in tables:
+            assert resource["schema"]["primaryKey"]
+            assert resource["schema"]["missingValues"] == [""]
     events = by_path["events.csv"]["schema"]
     assert {
         "fields": "partnership_id",
@@ -79,7 +87,7 @@ def test_frictionless_finds_no_error_in_the_release(release: Path) -> None:
     assert errors_of(report) == []
     assert report.valid
     kinds = {task.name: task.type for task in report.tasks}
-    assert len(kinds) == len(DATASETS) * len(FORMATS)
+    assert len(kinds) == len(DATASETS) * (len(FORMATS) + 1)  # + spreadsheet copy
     # CSV rows are checked against the schema; Parquet and JSON as files (size, sha256)
     assert {name for name, kind in kinds.items() if kind == "table"} == {ds.name for ds in DATASETS}
 
@@ -97,10 +105,12 @@ def test_frictionless_command_line_reports_zero_errors(release: Path) -> None:
     report = json.loads(done.stdout)
     assert report["valid"] is True
     assert sum(task["stats"]["errors"] for task in report["tasks"]) == 0
-    assert len(report["tasks"]) == len(DATASETS) * len(FORMATS)
+    assert len(report["tasks"]) == len(DATASETS) * (len(FORMATS) + 1)
 
 
-@pytest.mark.parametrize("name", ["events.parquet", "partnerships.json", "codelists.csv"])
+@pytest.mark.parametrize(
+    "name", ["events.parquet", "partnerships.json", "codelists.csv", "events.excel.csv"]
+)
 def test_a_changed_file_is_caught(release: Path, tmp_path: Path, name: str) -> None:
     copy_ = tmp_path / "release"
     shutil.copytree(release, copy_)
@@ -153,7 +163,7 @@ def test_parquet_and_json_rows_match_the_same_schema(release: Path, fmt: str) ->
     package = package_of(release)
     checked = 0
     for described in package["resources"]:
-        if described["format"] != fmt:
+        if described["format"] != fmt or described["name"].endswith("-spreadsheet"):
             continue
         resource = Resource.from_descriptor(rows_as_table(described), basepath=str(release))
         report = resource.validate()
