@@ -24,8 +24,9 @@ import pyarrow as pa
 SUFFIX = "excel.csv"
 SEPARATOR = ";"
 TEXT_PREFIX = "'"
-#: starts of a cell that Excel or LibreOffice may evaluate (OWASP "CSV Injection")
-FORMULA_START = r"^(?:[\t\r\n]|\s*[=+\-@\x{FF1D}\x{FF0B}\x{FF0D}\x{FF20}])"
+#: starts of a cell that Excel or LibreOffice may evaluate (OWASP "CSV Injection"), also
+#: after blanks; written so that Python's re reads it exactly as polars does
+FORMULA_START = r"^(?:[\t\r\n]|[ \t\n\v\f\r\u00A0\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])"
 
 
 def neutralised(column: pl.Expr) -> pl.Expr:
