@@ -13,7 +13,7 @@ from servers.ckan import CkanServer, ckan  # noqa: F401 - fixture
 from servers.release import release  # noqa: F401 - fixture
 
 from flows import targets
-from flows.targets.ckan import CkanTarget, catalog_metadata
+from flows.targets.ckan import CkanTarget, catalog_metadata, package_fields
 from flows.writing import FORMATS
 from schemas import DATASETS
 
@@ -54,7 +54,8 @@ def test_publish_reads_back_and_second_publish_transfers_nothing(
     modified = {}
     for ds in DATASETS:
         package = remote.action.package_show(id=CkanTarget(url).package_name(ds))
-        assert package["title"] == ds.meta["title_de"]
+        described = catalog.datasets[ds.name] if catalog is not None else None
+        assert package["title"] == (described.title_de if described else ds.meta["title_de"])
         assert not package["private"]
         assert package["organization"]["name"] == ckan_env.organization
         if catalog is not None:  # metadata.toml's licence and keywords
@@ -138,5 +139,24 @@ def test_a_file_over_the_portals_size_cap_is_rejected_not_retried(
     folder = tmp_path / "release"
     folder.mkdir()
     (folder / "events.csv").write_bytes(b"x" * (11 * 1024 * 1024))  # CKAN's default cap: 10 MB
-    with pytest.raises(targets.PublishRejected, match="(?i)too large"):
+    with pytest.raises(targets.PublishRejected, match=r"(?i)too large"):
         targets.publish(folder, target_url(ckan_env, "big-"))
+
+
+def test_a_description_edited_on_the_portal_is_restored_without_uploads(
+    release: Path,  # noqa: F811
+    ckan_env: CkanServer,
+) -> None:
+    url = target_url(ckan_env, "ed-")
+    targets.publish(release, url)
+    remote = ckanapi.RemoteCKAN(ckan_env.url, apikey=ckan_env.token)
+    remote.action.package_patch(id="ed-partnerships", title="edited by hand")
+
+    result = targets.publish(release, url)
+
+    assert result.uploaded == [] and result.updated == ["ed-partnerships"]
+    assert "updated the description of 1" in result.summary()
+    partnerships = next(ds for ds in DATASETS if ds.name == "partnerships")
+    package = remote.action.package_show(id="ed-partnerships")
+    assert package["title"] == package_fields(partnerships, ckan_env.organization)["title"]
+    assert len(package["resources"]) == len(FORMATS)

@@ -67,7 +67,9 @@ class PublishResult:
     def summary(self) -> str:
         if not self.transferred:
             return f"{self.target}: nothing transferred, all {len(self.unchanged)} files unchanged"
-        parts = [f"uploaded {len(self.uploaded)} files ({self.bytes_uploaded} bytes)"]
+        parts = []
+        if self.uploaded:
+            parts.append(f"uploaded {len(self.uploaded)} files ({self.bytes_uploaded} bytes)")
         if self.updated:
             parts.append(f"updated the description of {len(self.updated)}")
         if self.unchanged:

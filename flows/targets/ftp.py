@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from flows.targets import credentials
 from flows.targets.base import (
     AuthenticationFailed,
+    CredentialsMissing,
     PublishRejected,
     PublishResult,
     TargetError,
@@ -71,7 +72,7 @@ class FtpStore:
         self.display = f"{parts.scheme}://{self.user or ''}{'@' if self.user else ''}"
         self.display += f"{self.host}:{self.port}{self.folder}"
         if not self.user:
-            raise credentials.CredentialsMissing(
+            raise CredentialsMissing(
                 f"{self.display}: no user: name it in the URL or set {USER_VAR}"
             )
         (self.password,) = credentials.require(self.display, PASSWORD_VAR)
