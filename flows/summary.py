@@ -147,8 +147,9 @@ class RunSummary:
             out.append("keine / none")
         out += ["", f"Dauer / duration: {self.duration_seconds:.1f} s", ""]
         if self.changelog and self.status == PUBLISHED:
-            # the changelog's own top heading becomes a section of this document
-            out.append("#" + self.changelog.to_markdown())
+            # the changelog becomes a section: every heading one level down
+            changelog = self.changelog.to_markdown().splitlines()
+            out += ["#" + line if line.startswith("#") else line for line in changelog]
         return "\n".join(out).rstrip("\n") + "\n"
 
 

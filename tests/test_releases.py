@@ -189,9 +189,14 @@ def test_published_summary_counts_rows_changes_and_files(base_raw: Path, tmp_pat
     text = run.to_text()
     assert text.startswith(f"published release {result.release_id}")
     assert "duration:" in text
-    markdown = run.to_markdown()
-    assert "# Laufbericht / Run summary" in markdown
-    assert "## Ziele / Targets" in markdown
+    headings = [line for line in run.to_markdown().splitlines() if line.startswith("#")]
+    assert headings[:2] == ["# Laufbericht / Run summary", "## Ziele / Targets"]
+    # the changelog is a section of the summary, its headings one level down
+    assert headings[2:] == [
+        "## Änderungen / Changes",
+        "### events",
+        "#### Geänderte Zeilen / rows changed (1)",
+    ]
 
 
 def test_failed_summary_says_what_failed_where_the_report_is_and_what_is_current(
