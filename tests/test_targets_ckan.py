@@ -160,3 +160,18 @@ def test_a_description_edited_on_the_portal_is_restored_without_uploads(
     package = remote.action.package_show(id="ed-partnerships")
     assert package["title"] == package_fields(partnerships, ckan_env.organization)["title"]
     assert len(package["resources"]) == len(FORMATS)
+
+
+def test_a_dataset_deleted_on_the_portal_comes_back(
+    release: Path,  # noqa: F811
+    ckan_env: CkanServer,
+) -> None:
+    url = target_url(ckan_env, "del-")
+    targets.publish(release, url)
+    remote = ckanapi.RemoteCKAN(ckan_env.url, apikey=ckan_env.token)
+    remote.action.package_delete(id="del-events")
+
+    result = targets.publish(release, url)
+
+    assert result.updated == ["del-events"]
+    assert remote.action.package_show(id="del-events")["state"] == "active"

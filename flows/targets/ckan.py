@@ -177,6 +177,7 @@ def publish_dataset(ckan, target: CkanTarget, ds: Dataset, files: list[Path]) ->
         result.deleted.append(stale)
     # metadata last, and a new dataset becomes public only now that its files are in
     wanted["private"] = False
+    wanted["state"] = "active"  # a dataset deleted on the portal comes back
     if differs(package, wanted):
         ckan.action.package_patch(id=package["id"], **wanted)
         result.updated.append(name)
