@@ -424,9 +424,9 @@ def generate(rows: int, folder: Path, seed: int = 0, invalid: float = 0.0) -> Ma
     return manifest
 
 
-def default_folder(rows: int, seed: int, invalid: float) -> Path:
+def default_folder(rows: int, seed: int, invalid: float, root: Path = BENCH_DATA) -> Path:
     suffix = f"-invalid{invalid:g}" if invalid else ""
-    return BENCH_DATA / f"events{rows}-seed{seed}{suffix}"
+    return root / f"events{rows}-seed{seed}{suffix}"
 
 
 def ensure(rows: int, seed: int = 0, invalid: float = 0.0, folder: Path | None = None) -> Path:
@@ -447,12 +447,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=100_000, help="number of event rows")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--invalid", type=float, default=0.0, metavar="FRACTION")
-    parser.add_argument("--out", type=Path, help="folder to write (default under bench/data/)")
+    parser.add_argument("--out", type=Path, help="folder to write (default: one under --root)")
+    parser.add_argument("--root", type=Path, default=BENCH_DATA, help="default: bench/data/")
     parser.add_argument(
         "--ensure", action="store_true", help="reuse the folder if it holds this data already"
     )
     args = parser.parse_args(argv)
-    folder = args.out or default_folder(args.rows, args.seed, args.invalid)
+    folder = args.out or default_folder(args.rows, args.seed, args.invalid, args.root)
     if args.ensure:
         print(ensure(args.rows, args.seed, args.invalid, folder))
         return 0

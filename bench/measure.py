@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(1, str(BENCH.parent))
+# generate.py (for bad_rows.json), and the code beside this copy of bench/
+sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 
 
 def floor(raw: Path, output: Path) -> dict:
@@ -95,7 +95,9 @@ def noop(raw: Path, output: Path) -> dict:
     result = pipeline.run(raw, output)
     elapsed = time.perf_counter() - start
     after = snapshot(output)
-    written = sorted(p for p, state in after.items() if before.get(p) != state)
+    written = sorted(
+        os.path.relpath(p, output.parent) for p, state in after.items() if before.get(p) != state
+    )
     return {
         "work_s": elapsed,
         "release_id": result.release_id,

@@ -26,9 +26,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-MEASURE = BENCH / "measure.py"
 GENERATE = BENCH / "generate.py"
-SHIPPED_RAW = REPO / "raw"
+#: what the pipeline reads besides its input; copied once so edits during a run do not count
+SNAPSHOT = ("flows", "schemas", "bench", "raw", "metadata.toml", "pyproject.toml")
 
 
 @dataclass
@@ -67,11 +67,27 @@ class BenchmarkError(Exception):
     pass
 
 
-def run_process(command: list[str], env: dict[str, str], log: Path) -> Sample:
+def snapshot_code(folder: Path) -> Path:
+    """Copy the code, the shipped raw/ and the settings the pipeline reads into folder.
+
+    The no-op detection hashes flows/*.py and others edit this checkout while a benchmark
+    runs; measuring a copy keeps every measurement on the same code.
+    """
+    for name in SNAPSHOT:
+        source = REPO / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "data")
+            shutil.copytree(source, folder / name, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, folder / name)
+    return folder
+
+
+def run_process(command: list[str], env: dict[str, str], log: Path, cwd: Path = REPO) -> Sample:
     """Run one process to its end; wall time, peak RSS and its last JSON line, if any."""
     with open(log.with_suffix(".out"), "w+b") as out, open(log.with_suffix(".err"), "w+b") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=err)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err)
         # wait4 gives this child's own resource usage, not the sum over all children
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
@@ -89,25 +105,25 @@ def run_process(command: list[str], env: dict[str, str], log: Path) -> Sample:
     return Sample(wall, usage.ru_maxrss / 1024, found)
 
 
-def ensure_data(rows: int, seed: int, invalid: float) -> Path:
+def ensure_data(rows: int, seed: int, invalid: float, root: Path) -> Path:
     """The data folder for these parameters, generated in a child process when missing.
 
     This process stays small on purpose: a child's peak RSS as the kernel reports it
     includes the memory of the process it was forked from.
     """
     command = [sys.executable, str(GENERATE), "--ensure", f"--rows={rows}", f"--seed={seed}"]
-    result = subprocess.run(
-        [*command, f"--invalid={invalid}"], cwd=REPO, capture_output=True, text=True
-    )
+    command += [f"--invalid={invalid}", f"--root={root}"]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     if result.returncode != 0:
         raise BenchmarkError(f"generating the data failed:\n{result.stderr[-3000:]}")
     return Path(result.stdout.strip().splitlines()[-1])
 
 
-def child_env(workdir: Path) -> dict[str, str]:
+def child_env(workdir: Path, code: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
+            "PYTHONPATH": os.pathsep.join([str(code), env.get("PYTHONPATH", "")]).rstrip(":"),
             # a private Prefect home: others run Prefect on this machine at the same time
             "PREFECT_HOME": str(workdir / "prefect-home"),
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -119,8 +135,8 @@ def child_env(workdir: Path) -> dict[str, str]:
 
 
 def partnerships_command() -> list[str]:
-    script = Path(sys.executable).parent / "partnerships"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "flows.cli"]
+    # what the `partnerships` script runs, but from the snapshot on PYTHONPATH
+    return [sys.executable, "-m", "flows.cli"]
 
 
 MEASUREMENTS = {
@@ -189,22 +205,25 @@ def benchmark(
     invalid: float = 0.01,
     prefect: bool = True,
     workdir: Path | None = None,
+    data: Path = BENCH / "data",
     progress=print,
 ) -> Results:
     """Generate (or reuse) the data and take every measurement `repeat` times."""
-    clean = ensure_data(rows, seed, 0.0)
-    broken = ensure_data(rows, seed, invalid)
+    clean = ensure_data(rows, seed, 0.0, data)
+    broken = ensure_data(rows, seed, invalid, data)
     data_mb = sum(p.stat().st_size for p in clean.glob("*.csv")) / 2**20
     keys = [k for k in MEASUREMENTS if prefect or k not in PREFECT_MEASUREMENTS]
     results = {k: Measurement(k, MEASUREMENTS[k]) for k in keys}
     own_workdir = workdir is None
     workdir = Path(tempfile.mkdtemp(prefix="partnerships-bench-")) if own_workdir else workdir
-    env = child_env(workdir)
-    measure = [sys.executable, str(MEASURE)]
     try:
+        code = snapshot_code(workdir / "code")
+        env = child_env(workdir, code)
+        measure = [sys.executable, str(code / "bench" / "measure.py")]
+        shipped_raw = code / "raw"
         if prefect:
             progress("preparing a private Prefect home (database migrations, not timed)")
-            run_process([*measure, "trivial-flow"], env, workdir / "prime")
+            run_process([*measure, "trivial-flow"], env, workdir / "prime", cwd=code)
         for k in range(1, repeat + 1):
             out = workdir / f"run{k}"
             out.mkdir()
@@ -213,7 +232,7 @@ def benchmark(
                 if key not in results:
                     return {}
                 progress(f"[{k}/{repeat}] {results[key].label}")
-                sample = run_process(command, env, out / key)
+                sample = run_process(command, env, out / key, cwd=code)
                 results[key].samples.append(sample)
                 return sample.found
 
@@ -232,7 +251,7 @@ def benchmark(
             if found.get("release_id") is not None:
                 raise BenchmarkError("the data with invalid rows was published")
             take("nightly", [*measure, "nightly", "--raw", str(clean), "--output", str(out / "n")])
-            take("cli_validate", [*partnerships_command(), "validate", "--raw", str(SHIPPED_RAW)])
+            take("cli_validate", [*partnerships_command(), "validate", "--raw", str(shipped_raw)])
             take("trivial_flow", [*measure, "trivial-flow"])
             take(
                 "cli_run",
@@ -240,7 +259,7 @@ def benchmark(
                     *partnerships_command(),
                     "run",
                     "--raw",
-                    str(SHIPPED_RAW),
+                    str(shipped_raw),
                     "--output",
                     str(out / "c"),
                 ],
@@ -309,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--invalid", type=float, default=0.01, help="share of broken rows")
     parser.add_argument("--no-prefect", action="store_true", help="skip (d), (f) and (h)")
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
+    parser.add_argument(
+        "--data", type=Path, default=BENCH / "data", help="where generated data is kept"
+    )
     args = parser.parse_args(argv)
     progress = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
     try:
@@ -318,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             invalid=args.invalid,
             prefect=not args.no_prefect,
+            data=args.data,
             progress=progress,
         )
     except BenchmarkError as error:
