@@ -95,7 +95,7 @@ def test_partnerships_run_on_a_full_disk_exits_4(
     fill_up(small_disk)
     done = subprocess.run(
         cli_command(base_raw, output),
-        env=run_env(tmp_path),
+        env=run_env(tmp_path.parent),
         capture_output=True,
         text=True,
         timeout=300,
@@ -122,7 +122,7 @@ def test_read_only_output_folder_gives_a_clear_error(
     assert raised.value.errno == errno.EROFS
     done = subprocess.run(
         cli_command(base_raw, output),
-        env=run_env(tmp_path),
+        env=run_env(tmp_path.parent),
         capture_output=True,
         text=True,
         timeout=120,

@@ -63,7 +63,7 @@ def test_second_run_refuses_naming_the_first_runs_pid(
 ) -> None:
     before = tree_digest(published)
     change_raw(base_raw)
-    env = run_env(tmp_path)
+    env = run_env(tmp_path.parent)
     first = start_paused(
         plain_command(base_raw, published), env, "before-swap", tmp_path / "paused"
     )
@@ -130,7 +130,7 @@ def test_run_with_wait_option_refuses_after_waiting(
         started = time.monotonic()
         done = subprocess.run(
             [*cli_command(base_raw, published), "--wait", "1.5"],
-            env=run_env(tmp_path),
+            env=run_env(tmp_path.parent),
             cwd=REPO,
             capture_output=True,
             text=True,
@@ -183,7 +183,7 @@ def test_paused_run_holds_the_lock_and_writes_its_pid(
     change_raw(base_raw)
     first = start_paused(
         plain_command(base_raw, published),
-        run_env(tmp_path),
+        run_env(tmp_path.parent),
         "write-metadata",
         tmp_path / "paused",
     )
