@@ -9,6 +9,7 @@ from pathlib import Path
 
 import ckanapi
 import pytest
+from servers import free_port
 from servers.ckan import CkanServer, ckan  # noqa: F401 - fixture
 from servers.release import release  # noqa: F401 - fixture
 
@@ -175,3 +176,17 @@ def test_a_dataset_deleted_on_the_portal_comes_back(
 
     assert result.updated == ["del-events"]
     assert remote.action.package_show(id="del-events")["state"] == "active"
+
+
+def test_invalid_metadata_stops_before_any_request(
+    release: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch,
+) -> None:
+    broken = tmp_path / "metadata.toml"
+    broken.write_text("[license]\nid = 'no-such-licence'\n")
+    monkeypatch.setenv("PARTNERSHIPS_METADATA", str(broken))
+    monkeypatch.setenv("PARTNERSHIPS_CKAN_API_TOKEN", "t")
+    url = f"ckan+http://127.0.0.1:{free_port()}?organization=x"  # nothing listens there
+    with pytest.raises(targets.PublishRejected, match="license"):
+        targets.publish(release, url)

@@ -103,15 +103,15 @@ def package_fields(ds: Dataset, organization: str) -> dict[str, Any]:
 
 
 def catalog_metadata():
-    """metadata.toml's facts (licence, publisher, keywords), or None where there is none."""
+    """metadata.toml's facts (licence, publisher, keywords); None in a build without them."""
     try:
         from flows.metadata import MetadataError, load_metadata
     except ImportError:
         return None
     try:
         return load_metadata()
-    except MetadataError:
-        return None
+    except MetadataError as error:
+        raise PublishRejected(f"cannot describe the CKAN datasets: {error}") from None
 
 
 def differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
