@@ -7,18 +7,16 @@ keywords, themes, geocoding) is read here; a missing or invalid value raises
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flows.settings import metadata_path
 from schemas import DATASETS, Dataset
 
 #: environment variable naming another metadata file (tests, other deployments)
-METADATA_ENV = "PARTNERSHIPS_METADATA"
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "metadata.toml"
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority"
 DCATDE = "http://dcat-ap.de/def"
@@ -164,10 +162,6 @@ class Metadata:
     @property
     def geocoding_level_uri(self) -> str:
         return f"{DCATDE}/politicalGeocoding/Level/{self.geocoding_level}"
-
-
-def metadata_path() -> Path:
-    return Path(os.environ.get(METADATA_ENV) or DEFAULT_PATH)
 
 
 def load_metadata(path: Path | None = None) -> Metadata:

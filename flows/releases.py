@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flows.release_store import ReleaseStore, StoreError
+from flows.settings import metadata_path
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -43,9 +44,6 @@ CHANGELOG_FORMAT_VERSION = 1
 DETAIL_LIMIT = 1000
 #: rows listed one by one per dataset and kind of change in CHANGELOG.md
 MARKDOWN_LIMIT = 20
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-#: the catalogue-level metadata file; it is an input when it exists
-METADATA_FILE = PROJECT_ROOT / "metadata.toml"
 SCHEMA_SUFFIXES = (".py", ".csv", ".toml", ".json")
 #: the schemas package's folder, found without importing it
 SCHEMAS_DIR = Path(find_spec("schemas").origin).resolve().parent
@@ -97,7 +95,8 @@ def input_hashes(
     schema_dir = SCHEMAS_DIR
     for path in _tree_files(schema_dir, SCHEMA_SUFFIXES):
         hashes[f"schemas/{path.relative_to(schema_dir).as_posix()}"] = sha256_file(path)
-    metadata_file = METADATA_FILE if metadata_file is None else Path(metadata_file)
+    # the catalogue-level metadata file is an input when it exists
+    metadata_file = metadata_path() if metadata_file is None else Path(metadata_file)
     if metadata_file.is_file():
         hashes[f"metadata/{metadata_file.name}"] = sha256_file(metadata_file)
     hashes["code/flows"] = code_version()

@@ -19,7 +19,8 @@ from rdflib.compare import isomorphic
 
 from flows import pipeline
 from flows.catalog import DCATDE, SPDX, catalog_graph, temporal_coverage, write_catalog
-from flows.metadata import DEFAULT_PATH, load_metadata, parse_metadata
+from flows.metadata import load_metadata, parse_metadata
+from flows.settings import DEFAULT_METADATA as DEFAULT_PATH
 from flows.writing import FORMATS, arrow_schema, write_dataset
 from schemas import DATASETS
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from conftest import tree_digest
 
 from flows import cli, pipeline, releases
+from flows.settings import DEFAULT_METADATA
 from flows.summary import NOTHING_CHANGED
 
 REAL_CODE_VERSION = releases.code_version
@@ -23,7 +25,9 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
 def steady_code_and_metadata(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Others may edit flows/ or metadata.toml while the suite runs in a shared checkout."""
     monkeypatch.setattr(releases, "code_version", lambda: "code under test")
-    monkeypatch.setattr(releases, "METADATA_FILE", tmp_path / "no-metadata.toml")
+    steady = tmp_path / "steady-metadata.toml"
+    shutil.copyfile(DEFAULT_METADATA, steady)
+    monkeypatch.setenv("PARTNERSHIPS_METADATA", str(steady))
 
 
 def store_digest(output: Path) -> dict[str, str]:

@@ -9,14 +9,9 @@ from pathlib import Path
 import pytest
 
 from flows import pipeline
-from flows.metadata import (
-    DEFAULT_PATH,
-    LICENSES,
-    METADATA_ENV,
-    MetadataError,
-    load_metadata,
-    parse_metadata,
-)
+from flows.metadata import LICENSES, MetadataError, load_metadata, parse_metadata
+from flows.settings import DEFAULT_METADATA as DEFAULT_PATH
+from flows.settings import METADATA_ENV
 from schemas import DATASETS
 
 SHIPPED = tomllib.loads(DEFAULT_PATH.read_text(encoding="utf-8"))

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from flows import cli, pipeline, releases, summary
 from flows.release_store import KEEP_ENV, LockBusy, ReleaseStore, StoreError
+from flows.settings import DEFAULT_METADATA
 from schemas import DATASETS
 
 
@@ -23,7 +25,9 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
 def steady_code_and_metadata(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Others may edit flows/ or metadata.toml while the suite runs in a shared checkout."""
     monkeypatch.setattr(releases, "code_version", lambda: "code under test")
-    monkeypatch.setattr(releases, "METADATA_FILE", tmp_path / "no-metadata.toml")
+    steady = tmp_path / "steady-metadata.toml"
+    shutil.copyfile(DEFAULT_METADATA, steady)
+    monkeypatch.setenv("PARTNERSHIPS_METADATA", str(steady))
     monkeypatch.delenv(KEEP_ENV, raising=False)
 
 
