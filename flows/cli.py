@@ -80,6 +80,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     busy = wait_for_lock(args.output, args.wait)
     if busy is not None:
         return busy
+    from flows.metadata import MetadataError, load_metadata
+
+    try:
+        load_metadata()  # a broken metadata file stops the run before anything is built
+    except MetadataError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_USAGE
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
     from flows.release_store import LockBusy, StoreError

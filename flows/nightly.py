@@ -10,6 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.states import Failed, State
 
 from flows import pipeline, releases, summary
+from flows.metadata import MetadataError
 from flows.release_store import ReleaseStore, StoreError
 from flows.report import Report
 from flows.targets import TargetError
@@ -17,7 +18,13 @@ from flows.targets import tasks as publish_targets
 
 FLOW_NAME = "dortmund-partnerships-nightly"
 #: failures the command line explains itself (LockBusy is a StoreError)
-EXPECTED_FAILURES = (StoreError, OSError, publish_targets.PublishFailed, TargetError)
+EXPECTED_FAILURES = (
+    StoreError,
+    OSError,
+    MetadataError,
+    publish_targets.PublishFailed,
+    TargetError,
+)
 
 
 class InvalidInput(Exception):

@@ -39,3 +39,15 @@ def test_validate_as_a_whole_process_writes_nothing(base_raw: Path, tmp_path: Pa
     assert "events.csv" in done.stderr and "missing_column" in done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_run_with_a_broken_metadata_file_stops_before_building(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    broken = tmp_path / "metadata.toml"
+    broken.write_text('[license]\nid = "gpl"\n', encoding="utf-8")
+    monkeypatch.setenv("PARTNERSHIPS_METADATA", str(broken))
+    output = tmp_path / "output"
+    assert cli.main(["run", "--raw", str(REPO / "raw"), "--output", str(output)]) == 2
+    assert "metadata.toml" in capsys.readouterr().err
+    assert not output.exists()
