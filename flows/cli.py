@@ -100,6 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             keep=args.keep,
             targets=args.target,
             quarantine=args.quarantine,
+            wait_seconds=args.wait,
         )
     except InvalidInput as invalid:
         sys.stderr.write(invalid.report.to_text())

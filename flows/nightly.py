@@ -82,10 +82,11 @@ def nightly(
     keep: int | None = None,
     targets: list[str] | None = None,
     quarantine: bool = False,
+    wait_seconds: float = 0.0,
 ) -> dict:
     """Validate raw/ and publish CSV, Parquet, JSON and metadata into output/."""
     try:
-        return run_nightly(raw_dir, output_dir, keep, targets, quarantine)
+        return run_nightly(raw_dir, output_dir, keep, targets, quarantine, wait_seconds)
     except EXPECTED_FAILURES as error:
         # expected failures are explained by the command line, not by a traceback
         return Failed(message=f"{type(error).__name__}: {error}", data=error)
@@ -97,13 +98,14 @@ def run_nightly(
     keep: int | None,
     targets: list[str] | None,
     quarantine: bool = False,
+    wait_seconds: float = 0.0,
 ) -> dict | State:
     """The flow's body, run inside the flow context by `nightly`."""
     started = time.monotonic()
     publish_targets.check_all(targets or [])  # missing credentials: stop before building
     store = ReleaseStore(Path(output_dir), keep=keep)
     inputs = releases.input_hashes(Path(raw_dir), options={"quarantine": quarantine})
-    with store.locked():
+    with store.locked(wait_seconds):
         if releases.unchanged_release(store.current(), inputs):
             run_summary = summary.unchanged(store.current(), time.monotonic() - started)
             print(run_summary.headline)
