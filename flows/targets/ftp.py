@@ -36,6 +36,23 @@ CA_FILE_VAR = "PARTNERSHIPS_FTP_CA_FILE"
 TIMEOUT_SECONDS = 60
 
 
+class TolerantSSLSocket(ssl.SSLSocket):
+    """Ends a TLS data connection that carried nothing without failing.
+
+    When a listing is empty the server closes the data connection right after the TLS
+    1.3 handshake, and the closing `unwrap()` fails with SHUTDOWN_WHILE_IN_INIT although
+    the transfer is complete; ftplib then reads the server's 226 as usual.
+    """
+
+    def unwrap(self):
+        try:
+            return super().unwrap()
+        except ssl.SSLError as error:
+            if error.reason != "SHUTDOWN_WHILE_IN_INIT":
+                raise
+            return None
+
+
 class ReusingFTP_TLS(ftplib.FTP_TLS):
     """FTP_TLS whose data connections resume the control connection's TLS session.
 
@@ -85,6 +102,7 @@ class FtpStore:
             return self._ftp
         if self.tls:
             context = ssl.create_default_context(cafile=os.environ.get(CA_FILE_VAR) or None)
+            context.sslsocket_class = TolerantSSLSocket
             ftp: ftplib.FTP = ReusingFTP_TLS(context=context, timeout=TIMEOUT_SECONDS)
         else:
             ftp = ftplib.FTP(timeout=TIMEOUT_SECONDS)
