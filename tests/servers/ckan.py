@@ -230,7 +230,7 @@ def ckan(tmp_path_factory) -> Iterator[CkanServer]:
 
 
 if __name__ == "__main__":
-    with ckan_server(Path(tempfile.mkdtemp(prefix="ckan-"))) as server:
+    with tempfile.TemporaryDirectory(prefix="ckan-") as folder, ckan_server(Path(folder)) as server:
         print(server, flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             time.sleep(3600)
