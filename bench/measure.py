@@ -53,11 +53,18 @@ def validate(raw: Path) -> dict:
     return {"work_s": elapsed, "errors": len(report.errors), "rows": report.rows}
 
 
-def full(raw: Path, output: Path) -> dict:
+def full(raw: Path, output: Path, quarantine: bool = False) -> dict:
+    import inspect
+
     from flows import pipeline
 
+    options = {}
+    if quarantine:
+        if "quarantine" not in inspect.signature(pipeline.run).parameters:
+            return {"skipped": "pipeline.run has no quarantine option"}
+        options["quarantine"] = True
     start = time.perf_counter()
-    result = pipeline.run(raw, output)
+    result = pipeline.run(raw, output, **options)
     elapsed = time.perf_counter() - start
     found = {
         "work_s": elapsed,
@@ -150,13 +157,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--raw", type=Path)
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--quarantine", action="store_true", help="full: set bad rows aside")
     args = parser.parse_args(argv)
     if args.what == "floor":
         found = floor(args.raw, args.output)
     elif args.what == "validate":
         found = validate(args.raw)
     elif args.what == "full":
-        found = full(args.raw, args.output)
+        found = full(args.raw, args.output, args.quarantine)
     elif args.what == "noop":
         found = noop(args.raw, args.output)
     elif args.what == "nightly":
