@@ -42,6 +42,11 @@ def to_arrow(ds: Dataset, frame: pd.DataFrame) -> pa.Table:
     return table.sort_by([(k, "ascending") for k in ds.primary_key])
 
 
+def dataset_files(ds: Dataset) -> list[str]:
+    """The names of every file `write_dataset` writes for a dataset, in writing order."""
+    return [*(f"{ds.name}.{fmt}" for fmt in FORMATS), f"{ds.name}.{SPREADSHEET_SUFFIX}"]
+
+
 def write_dataset(ds: Dataset, table: pa.Table, folder: Path) -> list[Path]:
     """Write the table in every format, and its spreadsheet copy, into folder; return the
     paths written. A test can stop the run between two files (flows.faults)."""

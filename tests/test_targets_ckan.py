@@ -15,7 +15,7 @@ from servers.release import release  # noqa: F401 - fixture
 
 from flows import targets
 from flows.targets.ckan import CkanTarget, catalog_metadata, package_fields
-from flows.writing import FORMATS
+from flows.writing import dataset_files
 from schemas import DATASETS
 
 pytestmark = pytest.mark.slow
@@ -45,7 +45,7 @@ def test_publish_reads_back_and_second_publish_transfers_nothing(
 ) -> None:
     started = time.perf_counter()
     url = target_url(ckan_env, "rt-")
-    data_files = [f"{ds.name}.{fmt}" for ds in DATASETS for fmt in FORMATS]
+    data_files = [name for ds in DATASETS for name in dataset_files(ds)]
 
     first = targets.publish(release, url)
 
@@ -64,7 +64,7 @@ def test_publish_reads_back_and_second_publish_transfers_nothing(
             keywords = catalog.datasets[ds.name].keywords_de
             assert sorted(t["name"] for t in package["tags"]) == sorted(keywords)
         resources = {r["name"]: r for r in package["resources"]}
-        assert sorted(resources) == sorted(f"{ds.name}.{fmt}" for fmt in FORMATS)
+        assert sorted(resources) == sorted(dataset_files(ds))
         for name, resource in resources.items():
             digest = hashlib.sha256((release / name).read_bytes()).hexdigest()
             assert resource["hash"] == f"sha256:{digest}"
@@ -90,8 +90,7 @@ def test_changed_file_patches_one_resource_and_keeps_the_others(
     copy = tmp_path / "release"
     copy.mkdir()
     for ds in DATASETS:
-        for fmt in FORMATS:
-            name = f"{ds.name}.{fmt}"
+        for name in dataset_files(ds):
             (copy / name).write_bytes((release / name).read_bytes())
     url = target_url(ckan_env, "ch-")
     targets.publish(copy, url)
@@ -105,7 +104,7 @@ def test_changed_file_patches_one_resource_and_keeps_the_others(
     assert result.uploaded == ["events.csv"]
     assert result.deleted == ["events.parquet"]
     after = {r["name"]: r for r in remote.action.package_show(id="ch-events")["resources"]}
-    assert sorted(after) == ["events.csv", "events.json"]
+    assert sorted(after) == ["events.csv", "events.excel.csv", "events.json"]
     kept = next(r for r in before if r["name"] == "events.csv")
     assert after["events.csv"]["id"] == kept["id"]  # patched in place, not replaced
     assert download(after["events.csv"]["url"], ckan_env.token) == b"changed\r\n"
@@ -160,7 +159,7 @@ def test_a_description_edited_on_the_portal_is_restored_without_uploads(
     partnerships = next(ds for ds in DATASETS if ds.name == "partnerships")
     package = remote.action.package_show(id="ed-partnerships")
     assert package["title"] == package_fields(partnerships, ckan_env.organization)["title"]
-    assert len(package["resources"]) == len(FORMATS)
+    assert len(package["resources"]) == len(dataset_files(partnerships))
 
 
 def test_a_dataset_deleted_on_the_portal_comes_back(

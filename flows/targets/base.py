@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from flows.writing import FORMATS
+from flows.writing import dataset_files
 from schemas import DATASETS
 
 MANIFEST_NAME = ".manifest.json"
 #: the data files; everything else in a release (index.csv, datapackage.json, catalog.*,
 #: changelogs) describes them, and a reader who sees it expects the data to be there
-DATA_FILES = frozenset(f"{ds.name}.{fmt}" for ds in DATASETS for fmt in FORMATS)
+DATA_FILES = frozenset(name for ds in DATASETS for name in dataset_files(ds))
 
 
 class TargetError(Exception):

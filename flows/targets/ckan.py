@@ -31,7 +31,7 @@ from flows.targets.base import (
     TransientTargetError,
     sha256_file,
 )
-from flows.writing import FORMATS
+from flows.writing import dataset_files
 from schemas import DATASETS, Dataset
 
 TOKEN_VAR = "PARTNERSHIPS_CKAN_API_TOKEN"
@@ -135,11 +135,14 @@ def differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 def resource_fields(ds: Dataset, path: Path, digest: str) -> dict[str, Any]:
     fmt = path.suffix.lstrip(".")
+    label = FORMAT_LABELS[fmt]
+    if path.name.endswith(".excel.csv"):
+        label += ", Kopie für Tabellenkalkulationen / spreadsheet copy"
     return {
         "name": path.name,
         "format": FORMAT_LABELS[fmt],
         "mimetype": MIMETYPES[fmt],
-        "description": f"{ds.meta['title_de']} ({FORMAT_LABELS[fmt]})",
+        "description": f"{ds.meta['title_de']} ({label})",
         "hash": f"sha256:{digest}",
     }
 
@@ -193,7 +196,7 @@ def publish_ckan(release_folder: Path, url: str) -> PublishResult:
     try:
         with ckanapi.RemoteCKAN(target.address, apikey=target.token, user_agent=USER_AGENT) as ckan:
             for ds in DATASETS:
-                files = [release_folder / f"{ds.name}.{fmt}" for fmt in FORMATS]
+                files = [release_folder / name for name in dataset_files(ds)]
                 files = [p for p in files if p.exists()]
                 if files:
                     result.merge(publish_dataset(ckan, target, ds, files))
