@@ -54,6 +54,10 @@ def publish_task(
     return pipeline.publish_described(store, staging, inputs)
 
 
+#: the pipeline's steps as Prefect tasks, so each shows as a task run with its state
+TASK_STEPS = pipeline.Steps(stage=stage_task, describe=metadata_task, publish=publish_task)
+
+
 def summary_artifact(run_summary: summary.RunSummary) -> None:
     create_markdown_artifact(
         run_summary.to_markdown(), key="run-summary", description="Summary of the nightly run"
@@ -102,65 +106,38 @@ def run_nightly(
 ) -> dict | State:
     """The flow's body, run inside the flow context by `nightly`."""
     started = time.monotonic()
-    publish_targets.check_all(targets or [])  # missing credentials: stop before building
-    store = ReleaseStore(Path(output_dir), keep=keep)
-    inputs = releases.input_hashes(Path(raw_dir), options={"quarantine": quarantine})
-    with store.locked(wait_seconds):
-        if releases.unchanged_release(store.current(), inputs):
-            run_summary = summary.unchanged(store.current(), time.monotonic() - started)
-            print(run_summary.headline)
-            published = publish_targets.publish_to_all(store.current(), targets or [])
-            run_summary.target_results = summary.target_results(published)
-            summary_artifact(run_summary)
-            return {
-                "release_id": store.current_id(),
-                "rows": {d.name: d.rows_published for d in run_summary.datasets},
-                "report_folder": None,
-                "unchanged": True,
-                "summary": run_summary.to_text(),
-                "targets": [result.summary() for result in published],
-            }
-        staging = store.new_staging()
-        with summary.progress("validating and writing datasets"):
-            staged = stage_task(Path(raw_dir), staging, quarantine)
+    targets = targets or []
+    publish_targets.check_all(targets)  # missing credentials: stop before building
+    result = pipeline.run(
+        Path(raw_dir), Path(output_dir), keep, quarantine, wait_seconds, steps=TASK_STEPS
+    )
+    run_summary = result.summary
+    if not result.unchanged:
         create_markdown_artifact(
-            staged.report.to_markdown(),
+            result.report.to_markdown(),
             key="validation-report",
             description="Validation report of the curated CSVs",
         )
-        if not staged.ok:
-            folder = pipeline.save_report(store, staged.report, "invalid")
-            run_summary = summary.failed(
-                "validation of raw/",
-                store.current_id(),
-                time.monotonic() - started,
-                staged.report,
-                folder,
-            )
-            summary_artifact(run_summary)
-            invalid = InvalidInput(staged.report, folder, run_summary.to_text())
-            # a returned Failed state, unlike a raised exception, logs no traceback
-            return Failed(message=str(invalid), data=invalid)
-        metadata_task(staging)
-        with summary.progress("comparing with the previous release and publishing"):
-            notes = publish_task(store, staging, inputs)
-        release = notes.release_id
-        status = "published" if staged.report.ok else "published-with-rejects"
-        folder = pipeline.save_report(store, staged.report, status, staged.rejects)
-    run_summary = summary.published(
-        notes, staged.rows, staged.report, time.monotonic() - started, folder
-    )
-    print(f"published release {release} into {output_dir}: {staged.rows}")
-    published = publish_targets.publish_to_all(store.releases / release, targets or [])
+    if not result.ok:
+        summary_artifact(run_summary)
+        invalid = InvalidInput(result.report, result.report_folder, run_summary.to_text())
+        # a returned Failed state, unlike a raised exception, logs no traceback
+        return Failed(message=str(invalid), data=invalid)
+    if result.unchanged:
+        print(run_summary.headline)
+    else:
+        print(f"published release {result.release_id} into {output_dir}: {result.rows}")
+    release_folder = ReleaseStore(Path(output_dir), keep=keep).releases / result.release_id
+    published = publish_targets.publish_to_all(release_folder, targets)
     run_summary.target_results = summary.target_results(published)
     run_summary.duration_seconds = time.monotonic() - started  # targets included
     summary_artifact(run_summary)
     return {
-        "release_id": release,
-        "rows": staged.rows,
-        "report_folder": str(folder),
-        "unchanged": False,
+        "release_id": result.release_id,
+        "rows": result.rows,
+        "report_folder": str(result.report_folder) if result.report_folder else None,
+        "unchanged": result.unchanged,
         "summary": run_summary.to_text(),
-        "targets": [result.summary() for result in published],
-        "quarantine": staged.quarantined.counts if staged.quarantined else None,
+        "targets": [r.summary() for r in published],
+        "quarantine": result.quarantine_counts,
     }

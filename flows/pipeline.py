@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,26 +165,40 @@ def save_report(
     return folder
 
 
+@dataclass(frozen=True)
+class Steps:
+    """The three steps of a run that do real work; the Prefect flow wraps each in a task."""
+
+    stage: Callable[[Path, Path, bool], StageResult] = stage_datasets
+    describe: Callable[[Path], Path] = write_metadata
+    publish: Callable[[ReleaseStore, Path, dict[str, str]], releases.ReleaseNotes] = (
+        publish_described
+    )
+
+
 def run(
     raw_dir: Path = DEFAULT_RAW,
     output_dir: Path = DEFAULT_OUTPUT,
     keep: int | None = None,
     quarantine: bool = False,
+    wait_seconds: float = 0.0,
+    steps: Steps = Steps(),
 ) -> RunResult:
-    """The whole job without Prefect: stage, and publish only when all is valid.
+    """The whole job: stage, and publish only when all is valid.
 
     Nothing at all happens when the inputs equal those of the current release.
     """
     started = time.monotonic()
     store = ReleaseStore(output_dir, keep=keep)
     inputs = releases.input_hashes(raw_dir, options={"quarantine": quarantine})
-    with store.locked():
+    with store.locked(wait_seconds):
         if releases.unchanged_release(store.current(), inputs):
             done = summary.unchanged(store.current(), time.monotonic() - started)
-            return RunResult(Report(), store.current_id(), {}, None, unchanged=True, summary=done)
+            rows = {d.name: d.rows_published for d in done.datasets}
+            return RunResult(Report(), store.current_id(), rows, None, unchanged=True, summary=done)
         staging = store.new_staging()
         with summary.progress("validating and writing datasets"):
-            staged = stage_datasets(raw_dir, staging, quarantine)
+            staged = steps.stage(raw_dir, staging, quarantine)
         if not staged.ok:
             shutil.rmtree(staging, ignore_errors=True)
             folder = save_report(store, staged.report, "invalid")
@@ -195,9 +210,9 @@ def run(
                 folder,
             )
             return RunResult(staged.report, None, {}, folder, summary=failed)
-        write_metadata(staging)
+        steps.describe(staging)
         with summary.progress("comparing with the previous release and publishing"):
-            notes = publish_described(store, staging, inputs)
+            notes = steps.publish(store, staging, inputs)
         status = "published" if staged.report.ok else "published-with-rejects"
         folder = save_report(store, staged.report, status, staged.rejects)
         done = summary.published(
