@@ -36,3 +36,27 @@ def test_readme_opens_with_the_two_commands() -> None:
     first_block = README.split("```bash", 1)[1].split("```", 1)[0]
     assert "./dev run" in first_block and "./dev test" in first_block
     assert (REPO / ".ci" / "run").read_text().strip().endswith("./dev test")
+
+
+def analyst_snippets(language: str) -> list[str]:
+    section = README.split("## For analysts", 1)[1].split("\n## ", 1)[0]
+    return [block.split("```", 1)[0] for block in section.split(f"```{language}\n")[1:]]
+
+
+def test_analyst_snippets_run_against_a_real_release(tmp_path, monkeypatch) -> None:
+    import duckdb
+
+    from flows import pipeline
+
+    assert pipeline.run(REPO / "raw", tmp_path / "output").ok
+    monkeypatch.chdir(tmp_path)
+    (python_snippet,) = analyst_snippets("python")
+    namespace: dict = {}
+    exec(python_snippet, namespace)
+    events = namespace["events"]
+    assert len(events[events.partnership_id == "rostow-am-don"]) >= 10
+
+    (sql_snippet,) = analyst_snippets("sql")
+    rows = duckdb.sql(sql_snippet.replace("-- duckdb\n", "")).fetchall()
+    assert {row[0] for row in rows} >= {"Amiens", "Rostow am Don", "Kumasi"}
+    assert rows[0][0] == "Amiens"  # the oldest partnership comes first
