@@ -20,9 +20,10 @@ Synthetic data never goes into raw/: the default folder is bench/data/.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+import schemas
 from schemas import DATASETS, ColumnSpec, Dataset
 from schemas.codelists import codes
 from schemas.fields import COUNTRY_CODE, FIRST_YEAR, HTTPS_URL, WIKIDATA_ID
@@ -116,12 +118,22 @@ class BadRow:
     rules: tuple[str, ...]
 
 
+def schema_digest() -> str:
+    """A hash of the schema files: data generated for other schemas is regenerated."""
+    folder = Path(schemas.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted([*folder.glob("*.py"), *folder.glob("*.csv")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @dataclass
 class Manifest:
     generator_version: int
     rows: int
     seed: int
     invalid: float
+    schemas: str
     files: dict[str, int] = field(default_factory=dict)
     bad_rows: list[BadRow] = field(default_factory=list)
 
@@ -134,6 +146,8 @@ class Manifest:
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
+        if set(data) != {f.name for f in fields(cls)}:
+            return None  # written by another version of this generator
         bad = [BadRow(**{**b, "rules": tuple(b["rules"])}) for b in data.pop("bad_rows")]
         return cls(**data, bad_rows=bad)
 
@@ -401,7 +415,7 @@ def generate(rows: int, folder: Path, seed: int = 0, invalid: float = 0.0) -> Ma
         raise ValueError("synthetic data never goes into the project's raw/")
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    manifest = Manifest(GENERATOR_VERSION, rows, seed, invalid)
+    manifest = Manifest(GENERATOR_VERSION, rows, seed, invalid, schema_digest())
     keys: dict[str, pa.Array] = {}
     for ds in DATASETS:
         if ds.raw_file is None:
@@ -433,11 +447,12 @@ def ensure(rows: int, seed: int = 0, invalid: float = 0.0, folder: Path | None =
     """The folder for these parameters, generated only when missing or outdated."""
     folder = folder or default_folder(rows, seed, invalid)
     found = Manifest.read(folder)
-    expected = (GENERATOR_VERSION, rows, seed, invalid)
-    if (
-        found is None
-        or (found.generator_version, found.rows, found.seed, found.invalid) != expected
-    ):
+    expected = Manifest(GENERATOR_VERSION, rows, seed, invalid, schema_digest())
+    same = found is not None and all(
+        getattr(found, name) == getattr(expected, name)
+        for name in ("generator_version", "rows", "seed", "invalid", "schemas")
+    )
+    if not same:
         generate(rows, folder, seed, invalid)
     return folder
 
