@@ -14,7 +14,6 @@ dcatde:politicalGeocodingURI is deprecated in 3.0 (the official shapes warn abou
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -25,6 +24,7 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from flows.datapackage import MEDIA_TYPES, spreadsheet_name
+from flows.digests import sha256_file
 from flows.metadata import EU_AUTHORITY, Metadata, load_metadata
 from schemas import DATASETS, Dataset
 
@@ -183,7 +183,7 @@ def _add_distribution(
 ) -> None:
     # the spreadsheet copy (<name>.excel.csv) is a CSV file as well
     fmt = path.suffix.removeprefix(".")
-    data = path.read_bytes()
+    size = path.stat().st_size
     url = URIRef(metadata.download_url(path.name))
     checksum = URIRef(f"{distribution}-sha256")
     add = graph.add
@@ -196,7 +196,7 @@ def _add_distribution(
     add((distribution, DCTERMS.license, URIRef(metadata.license.uri)))
     if metadata.attribution:
         add((distribution, DCATDE.licenseAttributionByText, Literal(metadata.attribution)))
-    add((distribution, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
+    add((distribution, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
     add((distribution, DCTERMS.modified, Literal(issued, datatype=XSD.date)))
     add((distribution, SPDX.checksum, checksum))
     add((checksum, RDF.type, SPDX.Checksum))
@@ -205,7 +205,7 @@ def _add_distribution(
         (
             checksum,
             SPDX.checksumValue,
-            Literal(hashlib.sha256(data).hexdigest(), datatype=XSD.hexBinary),
+            Literal(sha256_file(path), datatype=XSD.hexBinary),
         )
     )
 

@@ -16,10 +16,10 @@ checked against the same schema by the project's tests (tests/test_datapackage.p
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
+from flows.digests import sha256_file
 from flows.metadata import Metadata, load_metadata
 from flows.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
 from schemas import DATASETS, ColumnSpec, Dataset
@@ -88,8 +88,7 @@ def field_descriptor(c: ColumnSpec) -> dict:
 
 
 def file_facts(path: Path) -> dict:
-    data = path.read_bytes()
-    return {"bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest()}
+    return {"bytes": path.stat().st_size, "hash": "sha256:" + sha256_file(path)}
 
 
 def resources(folder: Path, metadata: Metadata) -> list[dict]:

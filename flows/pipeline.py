@@ -95,7 +95,8 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
             return result
         frames = result.quarantined.frames
     for ds in DATASETS:
-        table = to_arrow(ds, frames[ds.name])
+        # pop: each frame is freed once written, which lowers the run's peak memory
+        table = to_arrow(ds, frames.pop(ds.name))
         faults.pause(f"write-{ds.name}")
         write_dataset(ds, table, staging)
         result.rows[ds.name] = table.num_rows
@@ -191,11 +192,23 @@ def run(
     started = time.monotonic()
     store = ReleaseStore(output_dir, keep=keep)
     inputs = releases.input_hashes(raw_dir, options={"quarantine": quarantine})
+
+    def unchanged() -> RunResult | None:
+        if not releases.unchanged_release(store.current(), inputs):
+            return None
+        done = summary.unchanged(store.current(), time.monotonic() - started)
+        rows = {d.name: d.rows_published for d in done.datasets}
+        return RunResult(Report(), store.current_id(), rows, None, unchanged=True, summary=done)
+
+    # asked before the lock too: a run with nothing to do writes no file at all, unless
+    # a killed run left debris that only the lock holder may clear
+    nothing_to_do = unchanged()
+    if nothing_to_do and not store.has_leftovers():
+        return nothing_to_do
     with store.locked(wait_seconds):
-        if releases.unchanged_release(store.current(), inputs):
-            done = summary.unchanged(store.current(), time.monotonic() - started)
-            rows = {d.name: d.rows_published for d in done.datasets}
-            return RunResult(Report(), store.current_id(), rows, None, unchanged=True, summary=done)
+        nothing_to_do = unchanged()  # another run may have published meanwhile
+        if nothing_to_do:
+            return nothing_to_do
         staging = store.new_staging()
         with summary.progress("validating and writing datasets"):
             staged = steps.stage(raw_dir, staging, quarantine)

@@ -63,18 +63,6 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
         return None, [problem("empty_file", line=1)]
     if b"\x00" in data:
         return None, [problem("binary_file", line=_line_of_offset(data, data.index(b"\x00")))]
-    encoding_problem = _check_utf8(data)
-    if encoding_problem is not None:
-        line, guess = encoding_problem
-        return None, [
-            problem(
-                "not_utf8",
-                line=line,
-                guess_de=f" (vermutlich {guess})" if guess else "",
-                guess_en=f" (probably {guess})" if guess else "",
-            )
-        ]
-
     header, delimiter = _read_header(data)
     header_problems = _check_header(dataset, file, header)
     if header_problems:
@@ -98,6 +86,18 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
             raise pa.ArrowInvalid("odd number of quotation marks")
         table = _read_with_pyarrow(data, header, delimiter)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        # checked only now: pyarrow refuses invalid UTF-8 itself, and a full decode is slow
+        encoding_problem = _check_utf8(data)
+        if encoding_problem is not None:
+            line, guess = encoding_problem
+            return None, [
+                problem(
+                    "not_utf8",
+                    line=line,
+                    guess_de=f" (vermutlich {guess})" if guess else "",
+                    guess_en=f" (probably {guess})" if guess else "",
+                )
+            ]
         return None, warnings + _explain_structure(dataset, file, data, delimiter, header, error)
 
     too_large = _oversized_fields(dataset, file, table, data, delimiter)
@@ -184,13 +184,16 @@ def _read_with_pyarrow(data: bytes, header: list[str], delimiter: str) -> pa.Tab
 
 def _row_lines(table: pa.Table, data: bytes, delimiter: str) -> np.ndarray:
     """The starting line of every row, computed from line breaks inside values."""
+    line_breaks = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if line_breaks == 1 + table.num_rows:
+        # no blank line and no break inside a value: row i starts on line i + 2
+        return 2 + np.arange(table.num_rows, dtype=np.int64)
     embedded = np.zeros(table.num_rows, dtype=np.int64)
     for column in table.columns:
         counts = pc.count_substring(column, "\n").fill_null(0)
         embedded += counts.to_numpy(zero_copy_only=False)
     lines = 2 + np.arange(table.num_rows, dtype=np.int64)
     lines[1:] += np.cumsum(embedded)[:-1]
-    line_breaks = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if line_breaks == 1 + table.num_rows + int(embedded.sum()):
         return lines
     # blank lines or lone carriage returns: count exactly, the slow way

@@ -114,6 +114,11 @@ class ReleaseStore:
         staging.chmod(0o755)  # published as is: web and FTP servers must be able to read it
         return staging
 
+    def has_leftovers(self) -> bool:
+        """Whether a killed run left something behind; read-only, no lock needed."""
+        in_staging = self.staging_root.exists() and any(self.staging_root.iterdir())
+        return in_staging or any(self.output.parent.glob(f".{self.output.name}.swap-*"))
+
     def clear_leftovers(self) -> None:
         """Remove what killed runs left behind: builds, pruned releases, swap links.
 

@@ -21,6 +21,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flows import digests
 from flows.release_store import ReleaseStore, StoreError
 from flows.settings import metadata_path
 
@@ -55,9 +56,7 @@ _DIFF = "\x00diff:"
 # --- hashing -----------------------------------------------------------------------
 
 
-def sha256_file(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+sha256_file = digests.sha256_file
 
 
 def _tree_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[Path]:

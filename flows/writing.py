@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from flows import faults
@@ -39,7 +41,10 @@ def to_arrow(ds: Dataset, frame: pd.DataFrame) -> pa.Table:
     schema = arrow_schema(ds)
     arrays = [pa.array(frame[f.name], type=f.type, from_pandas=True) for f in schema]
     table = pa.Table.from_arrays(arrays, schema=schema)
-    return table.sort_by([(k, "ascending") for k in ds.primary_key])
+    order = pc.sort_indices(table, [(k, "ascending") for k in ds.primary_key])
+    if np.array_equal(order.to_numpy(), np.arange(len(table))):
+        return table  # already in key order: reordering every column would cost a copy
+    return table.take(order)
 
 
 def dataset_files(ds: Dataset) -> list[str]:
@@ -57,7 +62,9 @@ def write_dataset(ds: Dataset, table: pa.Table, folder: Path) -> list[Path]:
     frame = pl.from_arrow(table)
     frame.write_csv(csv_path, line_terminator="\r\n", quote_style="necessary")
     faults.pause(f"wrote-{csv_path.name}")
-    json_path.write_bytes(frame.write_json().encode("utf-8") + b"\n")
+    frame.write_json(json_path)  # to the file: the document is as big as the CSV
+    with json_path.open("ab") as handle:
+        handle.write(b"\n")
     faults.pause(f"wrote-{json_path.name}")
     spreadsheet = write_spreadsheet_csv(table, folder / f"{ds.name}.{SPREADSHEET_SUFFIX}")
     return [*paths, spreadsheet]
