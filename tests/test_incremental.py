@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -10,24 +9,12 @@ import pytest
 from conftest import tree_digest
 
 from flows import cli, pipeline, releases
-from flows.settings import DEFAULT_METADATA
 from flows.summary import NOTHING_CHANGED
 
 REAL_CODE_VERSION = releases.code_version
 
 
-@pytest.fixture(autouse=True)
-def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-
-
-@pytest.fixture(autouse=True)
-def steady_code_and_metadata(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Others may edit flows/ or metadata.toml while the suite runs in a shared checkout."""
-    monkeypatch.setattr(releases, "code_version", lambda: "code under test")
-    steady = tmp_path / "steady-metadata.toml"
-    shutil.copyfile(DEFAULT_METADATA, steady)
-    monkeypatch.setenv("PARTNERSHIPS_METADATA", str(steady))
+pytestmark = pytest.mark.usefixtures("steady_release_inputs")
 
 
 def store_digest(output: Path) -> dict[str, str]:

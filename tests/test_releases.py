@@ -5,29 +5,19 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from flows import cli, pipeline, releases, summary
 from flows.release_store import KEEP_ENV, LockBusy, ReleaseStore, StoreError
-from flows.settings import DEFAULT_METADATA
 from schemas import DATASETS
 
-
-@pytest.fixture(autouse=True)
-def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+pytestmark = pytest.mark.usefixtures("steady_release_inputs")
 
 
 @pytest.fixture(autouse=True)
-def steady_code_and_metadata(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Others may edit flows/ or metadata.toml while the suite runs in a shared checkout."""
-    monkeypatch.setattr(releases, "code_version", lambda: "code under test")
-    steady = tmp_path / "steady-metadata.toml"
-    shutil.copyfile(DEFAULT_METADATA, steady)
-    monkeypatch.setenv("PARTNERSHIPS_METADATA", str(steady))
+def default_keep(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(KEEP_ENV, raising=False)
 
 
