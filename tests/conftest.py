@@ -61,3 +61,11 @@ def tree_digest(folder: Path) -> dict[str, str]:
         if p.is_file()
     }
     return {"(points at)": root.name, **digest}
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Prefect stops a temporary server started in-process at interpreter exit and logs
+    that to the stream pytest captured, which is closed by then: keep logging quiet."""
+    import logging
+
+    logging.raiseExceptions = False
