@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from flows.report import Problem
-from flows.validation import Validated
+from flows.validation import Validated, reference_problem
 from schemas import DATASETS
 
 
@@ -95,16 +95,7 @@ def _cascade(validated, ds, frame, own, kept_keys, reasons) -> set[int]:
                 continue
             cascaded.add(int(row))
             reasons[int(row)].append(
-                Problem.of(
-                    "references_refused_row",
-                    dataset=ds.name,
-                    file=table.file,
-                    line=int(table.lines[row]),
-                    column=spec.name,
-                    value=values.iloc[row],
-                    key="/".join(str(frame[k].iloc[row]) for k in ds.primary_key),
-                    target=f"{target}:{target_column}",
-                )
+                reference_problem("references_refused_row", table, frame, int(row), spec.name)
             )
     return cascaded
 

@@ -214,18 +214,24 @@ def check_references(frames: dict[str, pd.DataFrame], tables: dict[str, RawTable
             known = frames[target_name][target_column].dropna().unique()
             values = frame[spec.name]
             unknown = values.notna() & ~values.isin(known)
-            for row in np.flatnonzero(unknown.to_numpy()):
-                key = "/".join(str(frame[c].iloc[row]) for c in ds.primary_key)
-                problems.append(
-                    Problem.of(
-                        "unknown_reference",
-                        dataset=ds.name,
-                        file=raw.file,
-                        line=int(raw.lines[row]),
-                        column=spec.name,
-                        value=values.iloc[row],
-                        key=key,
-                        target=f"{dataset(target_name).raw_file or target_name}:{target_column}",
-                    )
-                )
+            problems += [
+                reference_problem("unknown_reference", raw, frame, int(row), spec.name)
+                for row in np.flatnonzero(unknown.to_numpy())
+            ]
     return problems
+
+
+def reference_problem(rule: str, raw: RawTable, frame: pd.DataFrame, row: int, column: str):
+    """A problem with the reference in one row's column, naming the referenced file."""
+    ds = raw.dataset
+    target_name, target_column = ds.column(column).references
+    return Problem.of(
+        rule,
+        dataset=ds.name,
+        file=raw.file,
+        line=int(raw.lines[row]),
+        column=column,
+        value=frame[column].iloc[row],
+        key="/".join(str(frame[c].iloc[row]) for c in ds.primary_key),
+        target=f"{dataset(target_name).raw_file or target_name}:{target_column}",
+    )
