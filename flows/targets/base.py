@@ -8,12 +8,12 @@ only what changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from flows.digests import sha256_file
 from flows.writing import dataset_files
 from schemas import DATASETS
 
@@ -88,14 +88,6 @@ def release_files(folder: Path) -> list[Path]:
     """The release's files in upload order: data first, index and metadata last."""
     files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
     return sorted(files, key=lambda p: (is_metadata(p.name), p.name))
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def manifest_bytes(hashes: dict[str, str]) -> bytes:
