@@ -65,9 +65,11 @@ def unchanged_summary(args: argparse.Namespace) -> str | None:
     from flows.release_store import ReleaseStore
 
     started = time.monotonic()
-    current = ReleaseStore(args.output, keep=1).current()
+    store = ReleaseStore(args.output, keep=1)
+    current = store.current()
     inputs = releases.input_hashes(args.raw, options={"quarantine": args.quarantine})
-    if not releases.unchanged_release(current, inputs):
+    # as in pipeline.run: debris of a killed run is cleared by a run that takes the lock
+    if not releases.unchanged_release(current, inputs) or store.has_leftovers():
         return None
     return summary.unchanged(current, time.monotonic() - started).to_text()
 
