@@ -19,6 +19,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -219,4 +220,9 @@ def _fsync_tree(folder: Path) -> None:
 
 
 def is_disk_full(error: OSError) -> bool:
-    return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    code = error.errno
+    if code is None:
+        # polars raises its Rust I/O errors as OSError("... (os error 28)") without errno
+        found = re.search(r"\(os error (\d+)\)", str(error))
+        code = int(found.group(1)) if found else None
+    return code in (errno.ENOSPC, errno.EDQUOT)

@@ -38,14 +38,18 @@ def neutralised(column: pl.Expr) -> pl.Expr:
     )
 
 
-def spreadsheet_frame(table: pa.Table) -> pl.DataFrame:
+def spreadsheet_frame(table: pa.Table | pl.DataFrame) -> pl.DataFrame:
     """The table as the spreadsheet file shows it: text cells neutralised, all else as is."""
-    frame = pl.from_arrow(table)
+    frame = table if isinstance(table, pl.DataFrame) else pl.from_arrow(table)
     text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    return frame.with_columns(neutralised(pl.col(name)).alias(name) for name in text_columns)
+    risky = frame.select(pl.col(text_columns).str.contains(FORMULA_START).any())
+    # only columns holding a formula-like cell are rewritten: a copy of every text
+    # column would cost as much memory as the dataset itself
+    rewrite = [name for name in risky.columns if risky[name][0]]
+    return frame.with_columns(neutralised(pl.col(name)).alias(name) for name in rewrite)
 
 
-def write_spreadsheet_csv(table: pa.Table, path: Path) -> Path:
+def write_spreadsheet_csv(table: pa.Table | pl.DataFrame, path: Path) -> Path:
     spreadsheet_frame(table).write_csv(
         path,
         include_bom=True,

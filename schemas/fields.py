@@ -39,8 +39,12 @@ WIKIDATA_ID = Format(
     "ein Wikidata-Bezeichner: Q gefolgt von Ziffern, z. B. Q908",
     "a Wikidata id: Q followed by digits, e.g. Q908",
 )
+#: no control character, space or other character Python's `\s` calls whitespace. Spelled
+#: out because pandas runs a pattern with `\s` through Python's re one row at a time
+#: (0.7 s at a million rows) while this one goes to pyarrow's RE2.
+NOT_SPACE = "[^\\x00-\\x20\\x7f-\\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 HTTPS_URL = Format(
-    r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:[/?#][^\s]*)?$",
+    r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?:[/?#]" + NOT_SPACE + "*)?$",
     "eine vollständige Adresse, die mit https:// beginnt",
     "a complete address starting with https://",
 )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from schemas import DATASETS
+from schemas.fields import COUNTRY_CODE, HTTPS_URL, SLUG, WIKIDATA_ID
 from schemas.codelists import all_codes, codelist_names
 
 COLUMNS = [pytest.param(ds, c, id=f"{ds.name}.{c.name}") for ds in DATASETS for c in ds.columns]
@@ -43,3 +48,35 @@ def test_every_code_has_both_labels_and_codes_are_unique() -> None:
 def test_every_code_list_is_used_by_a_column() -> None:
     used = {c.codelist for ds in DATASETS for c in ds.columns if c.codelist}
     assert used == set(codelist_names())
+
+
+PATTERNS = [SLUG, COUNTRY_CODE, WIKIDATA_ID, HTTPS_URL]
+#: every character Python's re calls whitespace, and a few that are not
+PYTHON_WHITESPACE = [chr(c) for c in range(0x110000) if re.match(r"\s", chr(c))]
+PATTERN_SAMPLES = [
+    *(f"https://dortmund.de/a{ch}b" for ch in PYTHON_WHITESPACE),
+    "https://www.dortmund.de/partnerstädte?x=1#rostow",
+    "https://dortmund.de",
+    "rostow-am-don",
+    "rostow--am-don",
+    "RU",
+    "Q908",
+    "Q0",
+    "https://dortmund.de/\x00",
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.regex[:24])
+def test_patterns_match_alike_in_python_and_pyarrow(pattern) -> None:
+    """Validation runs the patterns in pyarrow (RE2), the Data Package declares them for
+    readers using other engines: both must accept exactly the same text."""
+    in_python = [re.match(pattern.regex, s) is not None for s in PATTERN_SAMPLES]
+    in_pyarrow = pc.match_substring_regex(pa.array(PATTERN_SAMPLES), pattern.regex).to_pylist()
+    assert in_python == in_pyarrow
+
+
+def test_urls_with_whitespace_inside_are_refused() -> None:
+    urls = [f"https://dortmund.de/a{ch}b" for ch in PYTHON_WHITESPACE]
+    accepted = [u for u in urls if re.match(HTTPS_URL.regex, u)]
+    assert accepted == []
+    assert re.match(HTTPS_URL.regex, "https://www.dortmund.de/partnerstädte?x=1#rostow")
