@@ -7,6 +7,8 @@ cast in one call, so a single bad date costs nothing extra.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -47,11 +49,12 @@ def convert(raw: RawTable) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, 
     refused: set[tuple[int, str]] = set()
     columns: dict[str, pd.Series] = {}
     keys = row_keys(raw)
-    for spec in raw.dataset.columns:
-        if spec.derived:
-            continue
-        text = raw.text.column(spec.name).combine_chunks()
-        typed, bad = _convert_column(text, spec)
+    specs = [spec for spec in raw.dataset.columns if not spec.derived]
+    texts = [raw.text.column(spec.name).combine_chunks() for spec in specs]
+    # pyarrow's kernels release the GIL: the columns are converted side by side
+    with ThreadPoolExecutor() as pool:
+        converted = list(pool.map(_convert_column, texts, specs))
+    for spec, text, (typed, bad) in zip(specs, texts, converted, strict=True):
         for rule, mask, details in bad:
             for row in np.flatnonzero(mask):
                 value = text[int(row)].as_py()
@@ -92,18 +95,21 @@ def _convert_column(text: pa.Array, spec: ColumnSpec) -> tuple[pd.Series, list[C
 
     def flag(rule: str, mask: pa.Array, **details) -> pa.Array:
         mask = pc.and_(present, mask).fill_null(False)
-        bad.append((rule, mask.to_numpy(zero_copy_only=False), details))
+        if pc.any(mask).as_py():
+            bad.append((rule, mask.to_numpy(zero_copy_only=False), details))
         return mask
 
     placeholder = flag("placeholder", pc.is_in(text, value_set=pa.array(PLACEHOLDERS)))
     if spec.type != "string" or spec.pattern is not None or spec.codelist is not None:
         padded = pc.not_equal(pc.utf8_trim_whitespace(text), text)
         flag("surrounding_whitespace", pc.and_not(padded, placeholder))
-    usable = pc.and_not(present, _any(bad))
-
     if spec.type == "string":
+        if not bad:
+            return _series(text, spec), bad  # nothing refused: keep the text, no copy
+        usable = pc.and_not(present, _any(bad, len(text)))
         values = pc.if_else(usable, text, pa.scalar(None, pa.string()))
         return _series(values, spec), bad
+    usable = pc.and_not(present, _any(bad, len(text)))
     if spec.type == "integer":
         ok = pc.match_substring_regex(text, INTEGER)
         flag("not_integer", pc.and_not(usable, ok))
@@ -132,10 +138,10 @@ def _convert_column(text: pa.Array, spec: ColumnSpec) -> tuple[pd.Series, list[C
     raise TypeError(f"no conversion for type {spec.type!r}")
 
 
-def _any(checks: list[Check]) -> pa.Array:
-    mask = np.zeros(0 if not checks else len(checks[0][1]), dtype=bool)
+def _any(checks: list[Check], rows: int) -> pa.Array:
+    mask = np.zeros(rows, dtype=bool)
     for _, m, _ in checks:
-        mask = mask | m if mask.size else m.copy()
+        mask |= m
     return pa.array(mask)
 
 

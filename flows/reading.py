@@ -59,7 +59,7 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
 
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip copies
         return None, [problem("empty_file", line=1)]
     if b"\x00" in data:
         return None, [problem("binary_file", line=_line_of_offset(data, data.index(b"\x00")))]
@@ -190,14 +190,24 @@ def _row_lines(table: pa.Table, data: bytes, delimiter: str) -> np.ndarray:
         return 2 + np.arange(table.num_rows, dtype=np.int64)
     embedded = np.zeros(table.num_rows, dtype=np.int64)
     for column in table.columns:
-        counts = pc.count_substring(column, "\n").fill_null(0)
-        embedded += counts.to_numpy(zero_copy_only=False)
+        if _holds_line_break(column):  # counting in every column cost 0.5 s at 1M rows
+            counts = pc.count_substring(column, "\n").fill_null(0)
+            embedded += counts.to_numpy(zero_copy_only=False)
     lines = 2 + np.arange(table.num_rows, dtype=np.int64)
     lines[1:] += np.cumsum(embedded)[:-1]
     if line_breaks == 1 + table.num_rows + int(embedded.sum()):
         return lines
     # blank lines or lone carriage returns: count exactly, the slow way
     return _row_lines_exact(data, delimiter)
+
+
+def _holds_line_break(column: pa.ChunkedArray) -> bool:
+    """Whether any value holds a line feed, by one scan of the characters of each chunk."""
+    for chunk in column.chunks:
+        characters = chunk.buffers()[2]
+        if characters is not None and (np.frombuffer(characters, np.uint8) == 10).any():
+            return True
+    return False
 
 
 def _row_lines_exact(data: bytes, delimiter: str) -> np.ndarray:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from schemas.fields import column, year_column
 
@@ -97,48 +100,79 @@ class PartialDateRules(pa.DataFrameModel):
     @pa.dataframe_check(name="real_calendar_date")
     def real_calendar_date(cls, df: pd.DataFrame) -> pd.Series:
         complete = df["year"].notna() & df["month"].notna() & df["day"].notna()
-        return ~complete | calendar_dates(df["year"], df["month"], df["day"]).notna()
+        _, real = calendar_parts(df["year"], df["month"], df["day"])
+        return ~complete | pd.Series(real, index=df.index)
 
 
-def calendar_dates(years: pd.Series, months: pd.Series, days: pd.Series) -> pd.Series:
-    """Vectorised: the date of each row, NaT where the parts form no real date."""
-    parts = pd.DataFrame(
-        {
-            "year": years.astype("Float64"),
-            "month": months.fillna(1).astype("Float64"),
-            "day": days.fillna(1).astype("Float64"),
-        }
-    )
-    # invalid parts (e.g. 30 February, month 13) become NaT instead of raising
-    return pd.to_datetime(parts, errors="coerce")
+#: the years a date can have here: ISO 8601 without a sign, and what Parquet readers expect
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+def calendar_parts(
+    years: pd.Series, months: pd.Series, days: pd.Series
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+    """Vectorised: year, month and day of each row's first day (a missing month or day
+    counts as 1), and whether they form a real date. Where they do not (30 February,
+    month 13, no year) the parts are replaced by 1970-01-01, so arithmetic cannot fail."""
+    y = years.to_numpy(dtype="int64", na_value=0)
+    m = months.to_numpy(dtype="int64", na_value=1)
+    d = days.to_numpy(dtype="int64", na_value=1)
+    real = years.notna().to_numpy() & (y >= MIN_YEAR) & (y <= MAX_YEAR) & (m >= 1) & (m <= 12)
+    y, m = np.where(real, y, 1970), np.where(real, m, 1)
+    real &= (d >= 1) & (d <= days_in_month(y, m))
+    return (y, m, np.where(real, d, 1)), real
+
+
+def days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    # 31 days in odd months up to July and in even months from August on
+    return np.where(m == 2, 28 + leap, 30 + (m + (m >= 8)) % 2)
+
+
+def epoch_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of real dates (H. Hinnant's days_from_civil, vectorised)."""
+    y = y - (m <= 2)
+    era = y // 400
+    year_of_era = y - era * 400
+    day_of_year = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
 
 
 def derive_date_columns(df: pd.DataFrame) -> pd.DataFrame:
     """Add date, date_precision, date_start and date_end from year, month and day."""
     years, months, days = df["year"], df["month"], df["day"]
-    precision = pd.Series("year", index=df.index, dtype=pd.StringDtype())
-    precision = precision.mask(months.notna(), "month").mask(days.notna(), "day")
+    has_month, has_day = months.notna().to_numpy(), days.notna().to_numpy()
+    precision = np.select([has_day, has_month], ["day", "month"], "year")
 
-    year_text = years.astype(pd.StringDtype()).str.zfill(4)
-    month_text = months.astype(pd.StringDtype()).str.zfill(2)
-    day_text = days.astype(pd.StringDtype()).str.zfill(2)
-    edtf = year_text.mask(months.notna(), year_text + "-" + month_text)
-    edtf = edtf.mask(days.notna(), year_text + "-" + month_text + "-" + day_text)
+    year_text = pc.utf8_lpad(pc.cast(pa_array(years), pyarrow.string()), 4, "0")
+    month_text = pc.utf8_lpad(pc.cast(pa_array(months), pyarrow.string()), 2, "0")
+    day_text = pc.utf8_lpad(pc.cast(pa_array(days), pyarrow.string()), 2, "0")
+    # a null part makes the joined text null: a day without a month gives no date
+    edtf = pc.if_else(
+        has_day,
+        pc.binary_join_element_wise(year_text, month_text, day_text, "-"),
+        pc.if_else(has_month, pc.binary_join_element_wise(year_text, month_text, "-"), year_text),
+    )
 
-    start = calendar_dates(years, months, days)
-    period_end = start + pd.offsets.YearEnd(0)
-    period_end = period_end.mask(precision == "month", start + pd.offsets.MonthEnd(0))
-    period_end = period_end.mask(precision == "day", start)
+    (y, m, d), real = calendar_parts(years, months, days)
+    start = epoch_days(y, m, d)
+    month_end = epoch_days(y, m, days_in_month(y, m))
+    year_end = epoch_days(y, np.full_like(m, 12), np.full_like(d, 31))
+    end = np.select([has_day, has_month], [start, month_end], year_end)
 
-    out = df.copy()
-    out["date"] = edtf.astype(pd.StringDtype())
-    out["date_precision"] = precision
-    out["date_start"] = to_arrow_date(start)
-    out["date_end"] = to_arrow_date(period_end)
-    return out
+    return df.assign(
+        date=pd.Series(edtf, index=df.index, dtype=pd.StringDtype()),
+        date_precision=pd.Series(precision, index=df.index, dtype=pd.StringDtype()),
+        date_start=arrow_dates(start, real, df.index),
+        date_end=arrow_dates(end, real, df.index),
+    )
 
 
-def to_arrow_date(values: pd.Series) -> pd.Series:
-    import pyarrow as pa
+def pa_array(values: pd.Series) -> pyarrow.Array:
+    return pyarrow.array(values, from_pandas=True)
 
-    return values.astype("datetime64[s]").astype(pd.ArrowDtype(pa.date32()))
+
+def arrow_dates(days_since_epoch: np.ndarray, real: np.ndarray, index: pd.Index) -> pd.Series:
+    dates = pyarrow.array(days_since_epoch.astype(np.int32), pyarrow.date32(), mask=~real)
+    return pd.Series(dates, index=index, dtype=pd.ArrowDtype(pyarrow.date32()))

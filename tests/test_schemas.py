@@ -9,8 +9,8 @@ import pyarrow.compute as pc
 import pytest
 
 from schemas import DATASETS
-from schemas.fields import COUNTRY_CODE, HTTPS_URL, SLUG, WIKIDATA_ID
 from schemas.codelists import all_codes, codelist_names
+from schemas.fields import COUNTRY_CODE, HTTPS_URL, SLUG, WIKIDATA_ID
 
 COLUMNS = [pytest.param(ds, c, id=f"{ds.name}.{c.name}") for ds in DATASETS for c in ds.columns]
 
