@@ -95,7 +95,9 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
             return result
         frames = result.quarantined.frames
     for ds in DATASETS:
-        # pop: each frame is freed once written, which lowers the run's peak memory
+        # pop: the text and the frame of a dataset are freed once it is sorted, before
+        # its files are written, which lowers the run's peak memory
+        validated.tables.pop(ds.name, None)
         table = to_arrow(ds, frames.pop(ds.name))
         faults.pause(f"write-{ds.name}")
         write_dataset(ds, table, staging)

@@ -441,14 +441,23 @@ def _compare_values(
         result.changed_rows.append(RowChange({k: _jsonable(row[k]) for k in key}, columns))
 
 
-def read_dataset(release: Path | None, ds: Dataset) -> pa.Table | None:
+def read_dataset(
+    release: Path | None, ds: Dataset, columns: list[str] | None = None
+) -> pa.Table | None:
     path = None if release is None else Path(release) / f"{ds.name}.parquet"
     if path is None or not path.is_file():
         return None
     import pyarrow.parquet as pq
 
     # metadata off: field descriptions may differ between releases without changing data
-    return pq.read_table(path).replace_schema_metadata(None)
+    return pq.read_table(path, columns=columns).replace_schema_metadata(None)
+
+
+def _diff_releases(old: Path | None, new: Path, ds: Dataset) -> DatasetChanges:
+    before = read_dataset(old, ds)
+    # with nothing to compare values against, every row is new: its key is all it takes
+    after = read_dataset(new, ds, columns=None if before is not None else ds.primary_key)
+    return diff_tables(ds.name, before, after, ds.primary_key)
 
 
 def changelog_between(
@@ -464,9 +473,7 @@ def changelog_between(
     from schemas import DATASETS
 
     datasets = [
-        DatasetChanges(ds.name)
-        if ds.name in identical
-        else diff_tables(ds.name, read_dataset(old, ds), read_dataset(new, ds), ds.primary_key)
+        DatasetChanges(ds.name) if ds.name in identical else _diff_releases(old, new, ds)
         for ds in DATASETS
     ]
     return Changelog(old.name if old else None, to_release or Path(new).name, datasets)

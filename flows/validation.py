@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.errors
 
 from flows.convert import convert
+from flows.memory import use_jemalloc
 from flows.reading import RawTable, read_raw
 from flows.report import Problem, Report
 from schemas import DATASETS, Dataset, dataset
@@ -33,6 +34,7 @@ class Validated:
 
 
 def validate_raw(raw_dir: Path) -> Validated:
+    use_jemalloc()  # everything after allocates in Arrow: see flows/memory.py
     result = Validated()
     tables = result.tables
     for ds in DATASETS:

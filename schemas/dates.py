@@ -143,7 +143,7 @@ def derive_date_columns(df: pd.DataFrame) -> pd.DataFrame:
     """Add date, date_precision, date_start and date_end from year, month and day."""
     years, months, days = df["year"], df["month"], df["day"]
     has_month, has_day = months.notna().to_numpy(), days.notna().to_numpy()
-    precision = np.select([has_day, has_month], ["day", "month"], "year")
+    precision = pc.if_else(has_day, "day", pc.if_else(has_month, "month", "year"))
 
     year_text = pc.utf8_lpad(pc.cast(pa_array(years), pyarrow.string()), 4, "0")
     month_text = pc.utf8_lpad(pc.cast(pa_array(months), pyarrow.string()), 2, "0")
