@@ -190,9 +190,7 @@ def _row_lines(table: pa.Table, data: bytes, delimiter: str) -> np.ndarray:
         return 2 + np.arange(table.num_rows, dtype=np.int64)
     embedded = np.zeros(table.num_rows, dtype=np.int64)
     for column in table.columns:
-        if _holds_line_break(column):  # counting in every column cost 0.5 s at 1M rows
-            counts = pc.count_substring(column, "\n").fill_null(0)
-            embedded += counts.to_numpy(zero_copy_only=False)
+        embedded += _line_feeds_per_row(column)
     lines = 2 + np.arange(table.num_rows, dtype=np.int64)
     lines[1:] += np.cumsum(embedded)[:-1]
     if line_breaks == 1 + table.num_rows + int(embedded.sum()):
@@ -201,13 +199,26 @@ def _row_lines(table: pa.Table, data: bytes, delimiter: str) -> np.ndarray:
     return _row_lines_exact(data, delimiter)
 
 
-def _holds_line_break(column: pa.ChunkedArray) -> bool:
-    """Whether any value holds a line feed, by one scan of the characters of each chunk."""
+def _line_feeds_per_row(column: pa.ChunkedArray) -> np.ndarray:
+    """How many line feeds each value holds: one numpy scan of each chunk's characters,
+    then each feed's position is looked up among the value offsets. (pyarrow's
+    count_substring over every column took 0.5 s at a million rows.)"""
+    counts = []
     for chunk in column.chunks:
-        characters = chunk.buffers()[2]
-        if characters is not None and (np.frombuffer(characters, np.uint8) == 10).any():
-            return True
-    return False
+        rows = len(chunk)
+        offsets_buffer, characters = chunk.buffers()[1:3]
+        if rows == 0 or characters is None:
+            counts.append(np.zeros(rows, np.int64))
+            continue
+        width = 8 if pa.types.is_large_string(chunk.type) else 4
+        offsets = np.frombuffer(
+            offsets_buffer, f"<i{width}", count=rows + 1, offset=chunk.offset * width
+        )
+        values = np.frombuffer(characters, np.uint8)[offsets[0] : offsets[-1]]
+        feeds = np.flatnonzero(values == ord("\n")) + offsets[0]
+        value_of_feed = np.searchsorted(offsets, feeds, side="right") - 1
+        counts.append(np.bincount(value_of_feed, minlength=rows))
+    return np.concatenate(counts) if counts else np.zeros(0, np.int64)
 
 
 def _row_lines_exact(data: bytes, delimiter: str) -> np.ndarray:
