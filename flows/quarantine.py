@@ -45,7 +45,9 @@ def quarantine(validated: Validated) -> Quarantined:
     if result.fatal:
         return result
 
-    kept_keys: dict[tuple[str, str], set] = {}
+    referenced = {c.references for ds in DATASETS for c in ds.columns if c.references}
+    #: (dataset, column) -> the values of the rows kept, for the columns others refer to
+    kept_keys: dict[tuple[str, str], np.ndarray] = {}
     for ds in DATASETS:
         frame = validated.frames[ds.name]
         own = set(reasons[ds.name])
@@ -54,9 +56,10 @@ def quarantine(validated: Validated) -> Quarantined:
         refused = sorted(own | cascaded)
         keep = np.ones(len(frame), dtype=bool)
         keep[refused] = False
-        result.frames[ds.name] = frame[keep].reset_index(drop=True)
-        for key in ds.primary_key:
-            kept_keys[(ds.name, key)] = set(frame.loc[keep, key].dropna())
+        result.frames[ds.name] = frame[keep].reset_index(drop=True) if refused else frame
+        for target in referenced:
+            if target[0] == ds.name:
+                kept_keys[target] = frame.loc[keep, target[1]].dropna().unique()
         result.counts[ds.name] = {
             "published": int(keep.sum()),
             "refused": len(own),
@@ -85,7 +88,7 @@ def _cascade(validated, ds, frame, own, kept_keys, reasons) -> set[int]:
         if spec.references is None or table is None:
             continue
         target, target_column = spec.references
-        kept = kept_keys.get((target, target_column), set())
+        kept = kept_keys.get((target, target_column), [])
         values = frame[spec.name]
         # unknown values are already refused by the reference check itself
         known = values.isin(validated.frames[target][target_column].dropna().unique())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from schemas.rules import message
 
@@ -110,7 +110,8 @@ class Report:
             "warning_count": len(self.warnings),
             "rows": dict(sorted(self.rows.items())),
             "counts": self.counts(),
-            "problems": [asdict(p) for p in self.errors + self.warnings],
+            # the fields are plain values: a shallow dict is what asdict's deep copy gives
+            "problems": [vars(p).copy() for p in self.errors + self.warnings],
         }
 
     def to_json(self) -> str:
