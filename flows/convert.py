@@ -103,13 +103,13 @@ def _convert_column(text: pa.Array, spec: ColumnSpec) -> tuple[pd.Series, list[C
     if spec.type != "string" or spec.pattern is not None or spec.codelist is not None:
         padded = pc.not_equal(pc.utf8_trim_whitespace(text), text)
         flag("surrounding_whitespace", pc.and_not(padded, placeholder))
+    if spec.type == "string" and not bad:
+        return _series(text, spec), bad  # nothing refused: keep the text, no copy
+    usable = pc.and_not(present, _any(bad, len(text)))
+
     if spec.type == "string":
-        if not bad:
-            return _series(text, spec), bad  # nothing refused: keep the text, no copy
-        usable = pc.and_not(present, _any(bad, len(text)))
         values = pc.if_else(usable, text, pa.scalar(None, pa.string()))
         return _series(values, spec), bad
-    usable = pc.and_not(present, _any(bad, len(text)))
     if spec.type == "integer":
         ok = pc.match_substring_regex(text, INTEGER)
         flag("not_integer", pc.and_not(usable, ok))

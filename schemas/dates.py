@@ -145,9 +145,9 @@ def derive_date_columns(df: pd.DataFrame) -> pd.DataFrame:
     has_month, has_day = months.notna().to_numpy(), days.notna().to_numpy()
     precision = pc.if_else(has_day, "day", pc.if_else(has_month, "month", "year"))
 
-    year_text = pc.utf8_lpad(pc.cast(pa_array(years), pyarrow.string()), 4, "0")
-    month_text = pc.utf8_lpad(pc.cast(pa_array(months), pyarrow.string()), 2, "0")
-    day_text = pc.utf8_lpad(pc.cast(pa_array(days), pyarrow.string()), 2, "0")
+    year_text = zero_padded(years, 4)
+    month_text = zero_padded(months, 2)
+    day_text = zero_padded(days, 2)
     # a null part makes the joined text null: a day without a month gives no date
     edtf = pc.if_else(
         has_day,
@@ -169,8 +169,10 @@ def derive_date_columns(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def pa_array(values: pd.Series) -> pyarrow.Array:
-    return pyarrow.array(values, from_pandas=True)
+def zero_padded(numbers: pd.Series, width: int) -> pyarrow.Array:
+    """The numbers as text, padded with zeros to width: 7 -> '07'; null stays null."""
+    text = pc.cast(pyarrow.array(numbers, from_pandas=True), pyarrow.string())
+    return pc.utf8_lpad(text, width, "0")
 
 
 def arrow_dates(days_since_epoch: np.ndarray, real: np.ndarray, index: pd.Index) -> pd.Series:
