@@ -50,7 +50,7 @@ def convert(raw: RawTable) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, 
     columns: dict[str, pd.Series] = {}
     keys = row_keys(raw)
     specs = [spec for spec in raw.dataset.columns if not spec.derived]
-    texts = [raw.text.column(spec.name).combine_chunks() for spec in specs]
+    texts = [whole(raw.text.column(spec.name)) for spec in specs]
     # pyarrow's kernels release the GIL: the columns are converted side by side
     with ThreadPoolExecutor() as pool:
         converted = list(pool.map(_convert_column, texts, specs))
@@ -73,6 +73,11 @@ def convert(raw: RawTable) -> tuple[pd.DataFrame, list[Problem], set[tuple[int, 
                 refused.add((int(row), spec.name))
         columns[spec.name] = typed
     return pd.DataFrame(columns), problems, refused
+
+
+def whole(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array; without a copy when it is one chunk (see read_raw)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def row_keys(raw: RawTable):

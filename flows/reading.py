@@ -105,11 +105,29 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
         return None, warnings + too_large
 
     lines = _row_lines(table, data, delimiter)
-    table = table.select(dataset.raw_columns)
+    del data  # as big as the file: freed before the text is combined
     min_rows = dataset.meta.get("min_rows", 0)
     if table.num_rows < min_rows:
         return None, [*warnings, problem("no_rows", line=2)]
-    return RawTable(dataset, file, table, lines), warnings
+    raw = RawTable(dataset, file, table.select(dataset.raw_columns), lines)
+    del table
+    _combine_chunks(raw)
+    return raw, warnings
+
+
+def _combine_chunks(raw: RawTable) -> None:
+    """Give each text column of raw one chunk, freeing its chunks once combined.
+
+    The reader returns a chunk per block of the file; conversion and checks want whole
+    columns. raw holds the only reference to the chunks, so two copies of the text never
+    live side by side.
+    """
+    table, raw.text = raw.text, None
+    combined = {}
+    for name in table.column_names:
+        combined[name] = table.column(name).combine_chunks()
+        table = table.drop_columns([name])
+    raw.text = pa.table(combined)
 
 
 # --- encoding and header -----------------------------------------------------------

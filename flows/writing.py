@@ -40,14 +40,22 @@ def arrow_schema(ds: Dataset) -> pa.Schema:
 
 
 def to_arrow(ds: Dataset, frame: pd.DataFrame) -> pa.Table:
-    """The frame as an Arrow table in the model's column order, sorted by primary key."""
+    """The frame as an Arrow table in the model's column order, sorted by primary key.
+
+    The columns are moved out of frame, which is left empty: each is dropped from the
+    frame once converted, so the frame and the table never both hold all the data.
+    """
     schema = arrow_schema(ds)
-    arrays = [pa.array(frame[f.name], type=f.type, from_pandas=True) for f in schema]
-    table = pa.Table.from_arrays(arrays, schema=schema)
-    order = pc.sort_indices(table, [(k, "ascending") for k in ds.primary_key])
-    if np.array_equal(order.to_numpy(), np.arange(len(table))):
-        return in_chunks(table)  # already in key order: no copy
-    return in_chunks(table, order)
+    keys = pa.table({k: pa.array(frame[k], type=schema.field(k).type) for k in ds.primary_key})
+    order = pc.sort_indices(keys, [(k, "ascending") for k in ds.primary_key])
+    if np.array_equal(order.to_numpy(), np.arange(len(order))):
+        order = None  # already in key order: the columns are sliced, not copied
+    columns = []
+    with ThreadPoolExecutor() as pool:
+        for f in schema:
+            array = pa.array(frame.pop(f.name), type=f.type, from_pandas=True)
+            columns.append(in_chunks(array, order, pool))
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 #: rows per chunk of a written table: polars writes the chunks of a JSON or CSV file in
@@ -55,17 +63,16 @@ def to_arrow(ds: Dataset, frame: pd.DataFrame) -> pa.Table:
 CHUNK_ROWS = 1 << 16
 
 
-def in_chunks(table: pa.Table, order: pa.Array | None = None) -> pa.Table:
-    """The table (its rows taken in `order`, if given) as chunks of CHUNK_ROWS rows.
+def in_chunks(array: pa.Array, order: pa.Array | None, pool: ThreadPoolExecutor) -> pa.ChunkedArray:
+    """The array (its rows taken in `order`, if given) as chunks of CHUNK_ROWS rows.
 
-    Each chunk is taken in a thread of its own: pyarrow's `take` runs on one core.
+    Each chunk is taken in a thread of the pool: pyarrow's `take` runs on one core.
     """
+    starts = range(0, len(array), CHUNK_ROWS)
     if order is None:
-        return pa.Table.from_batches(table.to_batches(max_chunksize=CHUNK_ROWS), table.schema)
-    slices = [order[start : start + CHUNK_ROWS] for start in range(0, len(order), CHUNK_ROWS)]
-    with ThreadPoolExecutor() as pool:
-        parts = list(pool.map(table.take, slices))
-    return pa.concat_tables(parts) if parts else table
+        return pa.chunked_array([array.slice(s, CHUNK_ROWS) for s in starts], array.type)
+    slices = [order[s : s + CHUNK_ROWS] for s in starts]
+    return pa.chunked_array(list(pool.map(array.take, slices)), array.type)
 
 
 def dataset_files(ds: Dataset) -> list[str]:

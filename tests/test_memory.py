@@ -1,14 +1,23 @@
-"""A run allocates Arrow memory with jemalloc, unless the operator chose another pool."""
+"""Memory of a run: Arrow allocates with jemalloc unless the operator chose another pool,
+and a big file's data is never held twice."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 
+from flows import writing
+from flows.convert import convert
+from flows.reading import read_raw
 from flows.settings import PROJECT_ROOT
+from flows.validation import codelist_frame
+from schemas import dataset
 
 SHOW_POOL = (
     "import pyarrow as pa; from flows.memory import use_jemalloc; "
@@ -30,3 +39,49 @@ def test_the_pool_of_a_run(chosen: str | None, expected: str) -> None:
         check=True,
     )
     assert shown.stdout.strip() == expected
+
+
+# --- the text of a big file is held once -----------------------------------------------
+
+EVENTS = dataset("events")
+
+
+def big_events_file(folder: Path, rows: int) -> Path:
+    """A file several of the reader's blocks long (4 MiB each); the cells need not be valid."""
+    cells = {name: "x" * 40 for name in EVENTS.raw_columns}
+    lines = [",".join(EVENTS.raw_columns)]
+    for row in range(rows):
+        cells["event_id"] = f"e-{row:06d}"
+        lines.append(",".join(cells.values()))
+    path = folder / "events.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_read_text_is_one_chunk_per_column_and_converted_without_a_copy(tmp_path: Path) -> None:
+    path = big_events_file(tmp_path, rows=20_000)
+    assert path.stat().st_size > 2 * (4 << 20)  # the reader returns several chunks
+    raw, problems = read_raw(EVENTS, path)
+    assert raw is not None, problems
+    assert [c.num_chunks for c in raw.text.columns] == [1] * len(EVENTS.raw_columns)
+    assert raw.text.column("event_id")[19_999].as_py() == "e-019999"
+
+    before = pa.total_allocated_bytes()
+    frame, _, _ = convert(raw)
+    grown = pa.total_allocated_bytes() - before
+    # text with nothing refused is shared, not copied: only the typed columns are new
+    assert grown < raw.text.nbytes / 4, (grown, raw.text.nbytes)
+    assert frame["title_de"].iloc[0] == "x" * 40
+
+
+def test_to_arrow_sorts_in_chunks_and_empties_the_frame(monkeypatch) -> None:
+    monkeypatch.setattr(writing, "CHUNK_ROWS", 3)
+    ds = dataset("codelists")
+    frame = codelist_frame().sample(frac=1, random_state=1)
+    expected = frame.sort_values(ds.primary_key).reset_index(drop=True)
+
+    table = writing.to_arrow(ds, frame)
+
+    assert frame.columns.empty  # moved out, so the frame no longer holds the data
+    assert {len(chunk) for chunk in table.column(0).chunks[:-1]} == {3}
+    assert table.to_pandas(types_mapper=lambda _: pd.StringDtype()).equals(expected)
