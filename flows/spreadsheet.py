@@ -50,7 +50,12 @@ def spreadsheet_frame(table: pa.Table | pl.DataFrame) -> pl.DataFrame:
 
 
 def write_spreadsheet_csv(table: pa.Table | pl.DataFrame, path: Path) -> Path:
-    spreadsheet_frame(table).write_csv(
+    return write_spreadsheet_frame(spreadsheet_frame(table), path)
+
+
+def write_spreadsheet_frame(frame: pl.DataFrame, path: Path) -> Path:
+    """Write a frame made by spreadsheet_frame: no polars computation, only the writer."""
+    frame.write_csv(
         path,
         include_bom=True,
         separator=SEPARATOR,

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from flows import faults
 from flows.digests import sha256_file
 from flows.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
-from flows.spreadsheet import write_spreadsheet_csv
+from flows.spreadsheet import spreadsheet_frame, write_spreadsheet_frame
 from schemas import Dataset
 from schemas.types import ARROW_TYPES
 
@@ -88,12 +88,16 @@ def write_dataset(ds: Dataset, table: pa.Table, folder: Path) -> list[Path]:
     pyarrow's and polars' native code, which release the GIL, so on two cores the files
     take about half as long as one after the other. Each file is hashed by the thread
     that wrote it while it is still in the page cache; the metadata reuses the hash.
+    The threads only write: any polars computation runs before they start.
     """
     paths = [folder / name for name in dataset_files(ds)]
     csv_path, parquet_path, json_path, spreadsheet_path = paths
     # polars formats dates in JSON and CSV several times slower than it copies text,
     # and pyarrow prints the same ISO dates in milliseconds
     text = pl.from_arrow(dates_as_text(table))
+    # computed before the writers start: a polars computation holds the GIL while it
+    # waits for polars' busy thread pool, and would stall every writer (1.9 s at 1M rows)
+    spreadsheet = spreadsheet_frame(text)
     writers = {
         parquet_path: lambda path: pq.write_table(
             table, path, compression="zstd", write_statistics=True
@@ -102,7 +106,7 @@ def write_dataset(ds: Dataset, table: pa.Table, folder: Path) -> list[Path]:
             path, line_terminator="\r\n", quote_style="necessary"
         ),
         json_path: lambda path: _write_json(text, path),
-        spreadsheet_path: lambda path: write_spreadsheet_csv(text, path),
+        spreadsheet_path: lambda path: write_spreadsheet_frame(spreadsheet, path),
     }
     with ThreadPoolExecutor(max_workers=len(writers)) as pool:
         done = [pool.submit(_write_and_hash, write, path) for path, write in writers.items()]

@@ -155,7 +155,7 @@ def no_space(*args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-@pytest.mark.parametrize("writer", ["write_spreadsheet_csv", "write_dataset"])
+@pytest.mark.parametrize("writer", ["write_spreadsheet_frame", "write_dataset"])
 def test_disk_full_while_writing_a_dataset_keeps_the_release(
     base_raw: Path, tmp_path: Path, monkeypatch, writer: str
 ) -> None:
