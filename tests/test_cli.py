@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +52,25 @@ def test_run_with_a_broken_metadata_file_stops_before_building(
     assert cli.main(["run", "--raw", str(REPO / "raw"), "--output", str(output)]) == 2
     assert "metadata.toml" in capsys.readouterr().err
     assert not output.exists()
+
+
+def test_a_command_validates_without_importing_hypothesis(base_raw: Path) -> None:
+    """pandera would import hypothesis (0.1-0.3 s) for data synthesis no command uses;
+    its checks still run: a month 13 is refused."""
+    path = base_raw / "events.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    rows[0]["month"] = "13"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    script = (
+        "import sys; from flows.cli import command_line;"
+        " code = command_line(['validate', '--raw', sys.argv[1]]);"
+        " print(code, sys.modules.get('hypothesis', 'absent'))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script, str(base_raw)], cwd=REPO, capture_output=True, text=True
+    )
+    assert shown.stdout.split()[-2:] == ["1", "None"], shown.stderr
+    assert "line 2, column month, value '13'" in shown.stderr, shown.stderr
