@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import polars as pl
 
@@ -85,7 +86,7 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
     """
     validated = validate_raw(raw_dir)
     result = StageResult(report=validated.report, staging=staging)
-    frames = validated.frames
+    kept: dict[str, np.ndarray | None] = {}
     if not validated.report.ok:
         if not quarantine:
             return result
@@ -93,12 +94,12 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
         result.report.extend(result.quarantined.cascaded)
         if result.quarantined.fatal:
             return result
-        frames = result.quarantined.frames
+        kept = result.quarantined.kept
     for ds in DATASETS:
         # pop: the text and the frame of a dataset are freed once it is sorted, before
         # its files are written, which lowers the run's peak memory
         validated.tables.pop(ds.name, None)
-        table = to_arrow(ds, frames.pop(ds.name))
+        table = to_arrow(ds, validated.frames.pop(ds.name), keep=kept.get(ds.name))
         faults.pause(f"write-{ds.name}")
         write_dataset(ds, table, staging)
         result.rows[ds.name] = table.num_rows

@@ -22,7 +22,9 @@ from schemas import DATASETS
 
 @dataclass
 class Quarantined:
-    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: per dataset: which rows to publish, or None when all are; the rows are left out
+    #: when the frame is sorted for writing, so the data is never copied just to filter it
+    kept: dict[str, np.ndarray | None] = field(default_factory=dict)
     #: per dataset: the refused rows as written, with `line` and `reasons` first
     rejects: dict[str, pd.DataFrame] = field(default_factory=dict)
     #: per dataset: published, refused (own problems) and cascaded row counts
@@ -56,7 +58,7 @@ def quarantine(validated: Validated) -> Quarantined:
         refused = sorted(own | cascaded)
         keep = np.ones(len(frame), dtype=bool)
         keep[refused] = False
-        result.frames[ds.name] = frame[keep].reset_index(drop=True) if refused else frame
+        result.kept[ds.name] = keep if refused else None
         for target in referenced:
             if target[0] == ds.name:
                 kept_keys[target] = frame.loc[keep, target[1]].dropna().unique()

@@ -39,17 +39,20 @@ def arrow_schema(ds: Dataset) -> pa.Schema:
     return pa.schema(fields, metadata={"primary_key": ",".join(ds.primary_key)})
 
 
-def to_arrow(ds: Dataset, frame: pd.DataFrame) -> pa.Table:
-    """The frame as an Arrow table in the model's column order, sorted by primary key.
+def to_arrow(ds: Dataset, frame: pd.DataFrame, keep: np.ndarray | None = None) -> pa.Table:
+    """The frame as an Arrow table in the model's column order, sorted by primary key;
+    with `keep`, a boolean mask, only the rows it marks.
 
     The columns are moved out of frame, which is left empty: each is dropped from the
     frame once converted, so the frame and the table never both hold all the data.
     """
     schema = arrow_schema(ds)
     keys = pa.table({k: pa.array(frame[k], type=schema.field(k).type) for k in ds.primary_key})
-    order = pc.sort_indices(keys, [(k, "ascending") for k in ds.primary_key])
-    if np.array_equal(order.to_numpy(), np.arange(len(order))):
-        order = None  # already in key order: the columns are sliced, not copied
+    order = pc.sort_indices(keys, [(k, "ascending") for k in ds.primary_key]).to_numpy()
+    if keep is not None:
+        order = order[keep[order]]
+    if np.array_equal(order, np.arange(len(frame))):
+        order = None  # all rows, in key order already: the columns are sliced, not copied
     columns = []
     with ThreadPoolExecutor() as pool:
         for f in schema:
@@ -63,15 +66,17 @@ def to_arrow(ds: Dataset, frame: pd.DataFrame) -> pa.Table:
 CHUNK_ROWS = 1 << 16
 
 
-def in_chunks(array: pa.Array, order: pa.Array | None, pool: ThreadPoolExecutor) -> pa.ChunkedArray:
-    """The array (its rows taken in `order`, if given) as chunks of CHUNK_ROWS rows.
+def in_chunks(
+    array: pa.Array, order: np.ndarray | None, pool: ThreadPoolExecutor
+) -> pa.ChunkedArray:
+    """The array (the rows at the positions in `order`, if given) as chunks of CHUNK_ROWS.
 
     Each chunk is taken in a thread of the pool: pyarrow's `take` runs on one core.
     """
-    starts = range(0, len(array), CHUNK_ROWS)
     if order is None:
+        starts = range(0, len(array), CHUNK_ROWS)
         return pa.chunked_array([array.slice(s, CHUNK_ROWS) for s in starts], array.type)
-    slices = [order[s : s + CHUNK_ROWS] for s in starts]
+    slices = [pa.array(order[s : s + CHUNK_ROWS]) for s in range(0, len(order), CHUNK_ROWS)]
     return pa.chunked_array(list(pool.map(array.take, slices)), array.type)
 
 

@@ -85,3 +85,16 @@ def test_to_arrow_sorts_in_chunks_and_empties_the_frame(monkeypatch) -> None:
     assert frame.columns.empty  # moved out, so the frame no longer holds the data
     assert {len(chunk) for chunk in table.column(0).chunks[:-1]} == {3}
     assert table.to_pandas(types_mapper=lambda _: pd.StringDtype()).equals(expected)
+
+
+def test_to_arrow_leaves_out_the_rows_keep_does_not_mark(monkeypatch) -> None:
+    """Quarantine filters while sorting: no filtered copy of the frame is made first."""
+    monkeypatch.setattr(writing, "CHUNK_ROWS", 4)
+    ds = dataset("codelists")
+    frame = codelist_frame().sample(frac=1, random_state=2).reset_index(drop=True)
+    keep = frame.index.to_numpy() % 3 != 0
+    expected = frame[keep].sort_values(ds.primary_key).reset_index(drop=True)
+
+    table = writing.to_arrow(ds, frame, keep=keep)
+
+    assert table.to_pandas(types_mapper=lambda _: pd.StringDtype()).equals(expected)
