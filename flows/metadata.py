@@ -290,17 +290,16 @@ class _Keys:
         return value
 
     def url(self, key: str, required: bool = True) -> str | None:
-        value = self.text(key, required)
-        if not value:
-            return None
-        if not URL.match(value):
-            raise self.error(key, f"{value!r} is not an http(s) address")
-        return value
+        return self.matching(key, required, URL, "an http(s) address")
 
     def email(self, key: str, required: bool = True) -> str | None:
+        return self.matching(key, required, EMAIL, "an e-mail address")
+
+    def matching(self, key: str, required: bool, pattern: re.Pattern, what: str) -> str | None:
+        """The text at key, None when it is optional and absent; refused unless it matches."""
         value = self.text(key, required)
         if not value:
             return None
-        if not EMAIL.match(value):
-            raise self.error(key, f"{value!r} is not an e-mail address")
+        if not pattern.match(value):
+            raise self.error(key, f"{value!r} is not {what}")
         return value
