@@ -84,7 +84,7 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
     With quarantine, rows with problems are set aside and the rest is written, unless a
     problem concerns a file as a whole.
     """
-    validated = validate_raw(raw_dir)
+    validated = validate_raw(raw_dir, key_orders=True)
     result = StageResult(report=validated.report, staging=staging)
     kept: dict[str, np.ndarray | None] = {}
     if not validated.report.ok:
@@ -99,7 +99,8 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
         # pop: the text and the frame of a dataset are freed once it is sorted, before
         # its files are written, which lowers the run's peak memory
         validated.tables.pop(ds.name, None)
-        table = to_arrow(ds, validated.frames.pop(ds.name), keep=kept.get(ds.name))
+        frame, order = validated.frames.pop(ds.name), validated.orders.pop(ds.name, None)
+        table = to_arrow(ds, frame, keep=kept.get(ds.name), order=order)
         faults.pause(f"write-{ds.name}")
         write_dataset(ds, table, staging)
         result.rows[ds.name] = table.num_rows

@@ -7,6 +7,7 @@ report lists everything a curator has to fix.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pandera.errors
 
 from flows.convert import convert
 from flows.memory import use_jemalloc
+from flows.ordering import key_order, key_table
 from flows.reading import RawTable, read_raw
 from flows.report import Problem, Report
 from schemas import DATASETS, Dataset, dataset
@@ -31,31 +33,40 @@ class Validated:
     report: Report = field(default_factory=Report)
     #: the text of every file that could be read, with its rows' lines
     tables: dict[str, RawTable] = field(default_factory=dict)
+    #: with key_orders: each frame's row positions in primary key order (flows.ordering)
+    orders: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def validate_raw(raw_dir: Path) -> Validated:
+def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
+    """Read, convert and check every dataset in raw_dir; with key_orders, also sort each
+    frame's keys, in a thread while pandera checks it, for the writers."""
     use_jemalloc()  # everything after allocates in Arrow: see flows/memory.py
     result = Validated()
     tables = result.tables
-    for ds in DATASETS:
-        if ds.raw_file is None:
-            frame = codelist_frame()
-            result.report.extend(check_frame(ds, frame, lines=None, file="codelists.csv"))
+    orders: dict[str, Future[np.ndarray]] = {}
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="key-order") as sorter:
+        for ds in DATASETS:
+            if ds.raw_file is None:
+                frame = codelist_frame()
+                result.report.extend(check_frame(ds, frame, lines=None, file="codelists.csv"))
+                result.frames[ds.name] = frame
+                continue
+            raw, problems = read_raw(ds, raw_dir / ds.raw_file)
+            result.report.extend(problems)
+            if raw is None:
+                continue
+            tables[ds.name] = raw
+            result.report.rows[raw.file] = raw.num_rows
+            frame, conversion_problems, refused = convert(raw)
+            frame = with_derived_columns(ds, frame)
+            if key_orders:
+                orders[ds.name] = sorter.submit(key_order, key_table(ds, frame))
+            result.report.extend(conversion_problems)
+            result.report.extend(
+                check_frame(ds, frame, lines=raw.lines, file=raw.file, skip=refused, raw=raw)
+            )
             result.frames[ds.name] = frame
-            continue
-        raw, problems = read_raw(ds, raw_dir / ds.raw_file)
-        result.report.extend(problems)
-        if raw is None:
-            continue
-        tables[ds.name] = raw
-        result.report.rows[raw.file] = raw.num_rows
-        frame, conversion_problems, refused = convert(raw)
-        frame = with_derived_columns(ds, frame)
-        result.report.extend(conversion_problems)
-        result.report.extend(
-            check_frame(ds, frame, lines=raw.lines, file=raw.file, skip=refused, raw=raw)
-        )
-        result.frames[ds.name] = frame
+        result.orders = {name: order.result() for name, order in orders.items()}
     result.report.extend(check_references(result.frames, tables))
     return result
 

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from flows import faults
 from flows.digests import sha256_file
+from flows.ordering import key_order, key_table
 from flows.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
 from flows.spreadsheet import spreadsheet_frame, write_spreadsheet_frame
 from schemas import Dataset
@@ -39,16 +40,22 @@ def arrow_schema(ds: Dataset) -> pa.Schema:
     return pa.schema(fields, metadata={"primary_key": ",".join(ds.primary_key)})
 
 
-def to_arrow(ds: Dataset, frame: pd.DataFrame, keep: np.ndarray | None = None) -> pa.Table:
+def to_arrow(
+    ds: Dataset,
+    frame: pd.DataFrame,
+    keep: np.ndarray | None = None,
+    order: np.ndarray | None = None,
+) -> pa.Table:
     """The frame as an Arrow table in the model's column order, sorted by primary key;
-    with `keep`, a boolean mask, only the rows it marks.
+    with `keep`, a boolean mask, only the rows it marks. `order`, the rows' positions in
+    key order (flows.ordering), is computed when not given.
 
     The columns are moved out of frame, which is left empty: each is dropped from the
     frame once converted, so the frame and the table never both hold all the data.
     """
     schema = arrow_schema(ds)
-    keys = pa.table({k: pa.array(frame[k], type=schema.field(k).type) for k in ds.primary_key})
-    order = pc.sort_indices(keys, [(k, "ascending") for k in ds.primary_key]).to_numpy()
+    if order is None:
+        order = key_order(key_table(ds, frame))
     if keep is not None:
         order = order[keep[order]]
     if np.array_equal(order, np.arange(len(frame))):
