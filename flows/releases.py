@@ -379,6 +379,13 @@ def diff_tables(
     new = empty if new is None or not set(key) <= set(new.column_names) else new
     common = [c for c in new.column_names if c in old.column_names and c not in key]
 
+    if old.num_rows == 0 or new.num_rows == 0:
+        # a first release, or a dataset emptied: every row is new, or gone; no join
+        result.added, result.removed = new.num_rows, old.num_rows
+        result.added_keys = _keys(_first_by_key(new.select(key), key), key)
+        result.removed_keys = _keys(_first_by_key(old.select(key), key), key)
+        return result
+
     if old.num_rows == new.num_rows and all(old[k].equals(new[k]) for k in key):
         both = new.select(key + common)
         for column in common:

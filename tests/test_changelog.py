@@ -66,6 +66,21 @@ def test_first_release_adds_every_row_and_no_columns() -> None:
     assert changes.columns_added == []
 
 
+def test_an_emptied_dataset_removes_every_row() -> None:
+    changes = diff_tables("t", OLD, NEW.slice(0, 0), ["id"])
+    assert (changes.added, changes.removed, changes.changed) == (0, 4, 0)
+    assert [k["id"] for k in changes.removed_keys] == ["a", "b", "c", "d"]
+
+
+def test_a_first_release_lists_its_first_keys_in_key_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(releases, "DETAIL_LIMIT", 2)
+    changes = diff_tables("t", None, NEW.select(["id"]), ["id"])
+    assert changes.added == 4
+    assert changes.added_keys == [{"id": "a"}, {"id": "b"}]
+
+
 def test_a_composite_key_matches_on_all_its_columns() -> None:
     old = pa.table({"list": ["x", "x", "y"], "code": ["1", "2", "1"], "label": ["a", "b", "c"]})
     new = pa.table({"list": ["x", "y", "y"], "code": ["1", "1", "2"], "label": ["A", "c", "d"]})
