@@ -159,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path)
     parser.add_argument("--quarantine", action="store_true", help="full: set bad rows aside")
     args = parser.parse_args(argv)
+    # as the `partnerships` command does: hypothesis (installed for the tests) is no part
+    # of a run, but pandera would import it inside the timed work
+    from flows.cli import skip_pandera_strategies
+
+    skip_pandera_strategies()
     if args.what == "floor":
         found = floor(args.raw, args.output)
     elif args.what == "validate":
