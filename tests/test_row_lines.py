@@ -6,9 +6,11 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows import reading
 from flows.reading import read_raw
 from schemas import dataset
 
@@ -42,3 +44,12 @@ def test_row_lines_match_the_csv_module(tmp_path_factory, rows) -> None:
     raw, problems = read_raw(EVENTS, path)
     assert raw is not None, problems
     assert raw.lines.tolist() == start_lines(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=64), block=st.integers(min_value=1, max_value=9))
+def test_count_byte_counts_like_bytes_count_across_blocks(data: bytes, block: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reading, "COUNT_BLOCK", block)
+        for byte in (b"\n", b'"', b"\x00"):
+            assert reading.count_byte(data, byte) == data.count(byte)
