@@ -47,6 +47,14 @@ class Dataset:
     def schema(self) -> pa.DataFrameSchema:
         return self.model.to_schema()
 
+    @cached_property
+    def checked_schema(self) -> pa.DataFrameSchema:
+        """The schema without derived columns: what validation checks. The pipeline
+        computes the derived columns from checked ones; a failure in them could only
+        echo a failure in their inputs, which is reported already."""
+        derived = [c.name for c in self.columns if c.derived]
+        return self.schema.remove_columns(derived) if derived else self.schema
+
     @property
     def meta(self) -> dict[str, Any]:
         return dict(self.model.__config__.metadata or {})

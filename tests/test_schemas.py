@@ -80,3 +80,12 @@ def test_urls_with_whitespace_inside_are_refused() -> None:
     accepted = [u for u in urls if re.match(HTTPS_URL.regex, u)]
     assert accepted == []
     assert re.match(HTTPS_URL.regex, "https://www.dortmund.de/partnerstädte?x=1#rostow")
+
+
+@pytest.mark.parametrize("ds", DATASETS, ids=lambda d: d.name)
+def test_validation_checks_every_column_curators_write_and_every_rule(ds) -> None:
+    checked = ds.checked_schema
+    assert list(checked.columns) == [c.name for c in ds.columns if not c.derived]
+    assert checked.checks == ds.schema.checks  # rules across columns all stay
+    assert checked.unique == ds.schema.unique
+    assert checked.strict == ds.schema.strict
