@@ -20,6 +20,7 @@ import polars as pl
 
 from flows import faults, releases, summary
 from flows.datapackage import write_datapackage
+from flows.memory import return_freed_memory
 from flows.quarantine import Quarantined
 from flows.quarantine import quarantine as set_aside
 from flows.release_store import ReleaseStore
@@ -85,6 +86,7 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
     problem concerns a file as a whole.
     """
     validated = validate_raw(raw_dir, key_orders=True)
+    return_freed_memory()
     result = StageResult(report=validated.report, staging=staging)
     kept: dict[str, np.ndarray | None] = {}
     if not validated.report.ok:
@@ -101,6 +103,8 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
         validated.tables.pop(ds.name, None)
         frame, order = validated.frames.pop(ds.name), validated.orders.pop(ds.name, None)
         table = to_arrow(ds, frame, keep=kept.get(ds.name), order=order)
+        del frame
+        return_freed_memory()  # the frame's, before the writers allocate
         faults.pause(f"write-{ds.name}")
         write_dataset(ds, table, staging)
         result.rows[ds.name] = table.num_rows

@@ -4,6 +4,7 @@ and a big file's data is never held twice."""
 from __future__ import annotations
 
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +40,39 @@ def test_the_pool_of_a_run(chosen: str | None, expected: str) -> None:
         check=True,
     )
     assert shown.stdout.strip() == expected
+
+
+CHURN_IN_A_THREAD = """
+import threading, numpy as np
+from flows.memory import return_freed_memory
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 1e6
+def churn():
+    big = np.ones(2 << 20)  # 16 MB, freed: glibc then serves blocks this big from arenas
+    del big
+    blocks = [np.ones(1 << 17) for _ in range(400)]  # 400 x 1 MB in this thread's arena
+    churn.kept = np.ones(1 << 17)  # allocated last: the arena cannot shrink from its top
+    del blocks
+thread = threading.Thread(target=churn)
+thread.start()
+thread.join()
+before = rss_mb()
+return_freed_memory()
+print(before - rss_mb())
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_memory_freed_in_a_thread_goes_back_to_the_kernel() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-c", CHURN_IN_A_THREAD],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert float(shown.stdout) > 300  # megabytes of the 400 freed
 
 
 # --- the text of a big file is held once -----------------------------------------------
