@@ -39,13 +39,11 @@ class Validated:
 
 def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
     """Read, convert and check every dataset in raw_dir; with key_orders, also sort each
-    frame's keys for the writers. Derived columns are computed, and keys sorted, in
-    threads while pandera checks the frame."""
+    frame's keys for the writers."""
     use_jemalloc()  # everything after allocates in Arrow: see flows/memory.py
     result = Validated()
-    tables = result.tables
-    orders: dict[str, Future[np.ndarray]] = {}
-    # beside pandera, which runs on one core: the derived columns and the key order
+    orders: dict[str, Future[np.ndarray]] | None = {} if key_orders else None
+    # pandera runs on one core: the derived columns and the key order use the other
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-pandera") as beside:
         for ds in DATASETS:
             if ds.raw_file is None:
@@ -57,20 +55,31 @@ def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
             result.report.extend(problems)
             if raw is None:
                 continue
-            tables[ds.name] = raw
+            result.tables[ds.name] = raw
             result.report.rows[raw.file] = raw.num_rows
-            frame, conversion_problems, refused = convert(raw)
-            derived = beside.submit(with_derived_columns, ds, frame)
-            if key_orders:
-                orders[ds.name] = beside.submit(key_order, key_table(ds, frame))
-            result.report.extend(conversion_problems)
-            result.report.extend(
-                check_frame(ds, frame, lines=raw.lines, file=raw.file, skip=refused, raw=raw)
-            )
-            result.frames[ds.name] = derived.result()
-        result.orders = {name: order.result() for name, order in orders.items()}
-    result.report.extend(check_references(result.frames, tables))
+            result.frames[ds.name] = typed_and_checked(raw, result.report, beside, orders)
+        result.orders = {name: order.result() for name, order in (orders or {}).items()}
+    result.report.extend(check_references(result.frames, result.tables))
     return result
+
+
+def typed_and_checked(
+    raw: RawTable,
+    report: Report,
+    beside: ThreadPoolExecutor,
+    orders: dict[str, Future[np.ndarray]] | None,
+) -> pd.DataFrame:
+    """The typed frame of one file, derived columns included, its problems added to
+    report. While pandera checks the frame, the derived columns are computed and (when
+    orders is given) the keys sorted in threads of `beside`."""
+    ds = raw.dataset
+    frame, conversion_problems, refused = convert(raw)
+    derived = beside.submit(with_derived_columns, ds, frame)
+    if orders is not None:
+        orders[ds.name] = beside.submit(key_order, key_table(ds, frame))
+    report.extend(conversion_problems)
+    report.extend(check_frame(ds, frame, lines=raw.lines, file=raw.file, skip=refused, raw=raw))
+    return derived.result()
 
 
 def codelist_frame() -> pd.DataFrame:
