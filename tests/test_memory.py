@@ -31,15 +31,20 @@ def test_the_pool_of_a_run(chosen: str | None, expected: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     if chosen:
         env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
-    shown = subprocess.run(
-        [sys.executable, "-c", SHOW_POOL],
+    assert run_python(SHOW_POOL, env).strip() == expected
+
+
+def run_python(code: str, env: dict[str, str] | None = None) -> str:
+    """What code prints, run by a fresh interpreter in the project folder."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    assert shown.stdout.strip() == expected
+    return done.stdout
 
 
 CHURN_IN_A_THREAD = """
@@ -65,14 +70,7 @@ print(before - rss_mb())
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
 def test_memory_freed_in_a_thread_goes_back_to_the_kernel() -> None:
-    shown = subprocess.run(
-        [sys.executable, "-c", CHURN_IN_A_THREAD],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert float(shown.stdout) > 300  # megabytes of the 400 freed
+    assert float(run_python(CHURN_IN_A_THREAD)) > 300  # megabytes of the 400 freed
 
 
 # --- the text of a big file is held once -----------------------------------------------
