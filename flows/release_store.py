@@ -211,11 +211,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def fsync_file(path: Path) -> None:
+    """Wait until the file's bytes are on disk; cheap when they already are."""
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
 def _fsync_tree(folder: Path) -> None:
     for path in folder.iterdir():
         if path.is_file():
-            with open(path, "rb") as handle:
-                os.fsync(handle.fileno())
+            fsync_file(path)
     _fsync_dir(folder)
 
 

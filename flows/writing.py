@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from flows import faults
 from flows.digests import sha256_file
 from flows.ordering import key_order, key_table
+from flows.release_store import fsync_file
 from flows.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
 from flows.spreadsheet import spreadsheet_frame, write_spreadsheet_frame
 from schemas import Dataset
@@ -99,7 +100,8 @@ def write_dataset(ds: Dataset, table: pa.Table, folder: Path) -> list[Path]:
     The four files are written at once, each in a thread of its own: the writers are
     pyarrow's and polars' native code, which release the GIL, so on two cores the files
     take about half as long as one after the other. Each file is hashed by the thread
-    that wrote it while it is still in the page cache; the metadata reuses the hash.
+    that wrote it while it is still in the page cache (the metadata reuses the hash),
+    then fsynced while the other writers are still busy.
     The threads only write: any polars computation runs before they start.
     """
     paths = [folder / name for name in dataset_files(ds)]
@@ -131,6 +133,9 @@ def _write_and_hash(write: Callable[[Path], object], path: Path) -> None:
     write(path)
     faults.pause(f"wrote-{path.name}")
     sha256_file(path)
+    # on disk now, while the other writers still work: publishing the release fsyncs
+    # every file again, and then finds nothing left to write
+    fsync_file(path)
 
 
 def _write_json(frame: pl.DataFrame, path: Path) -> None:

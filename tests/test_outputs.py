@@ -19,7 +19,8 @@ import pytest
 from conftest import tree_digest
 from fixture_cases import BASE
 
-from flows import pipeline
+from flows import pipeline, writing
+from schemas import DATASETS
 
 GOLDEN = Path(__file__).parent / "golden"
 TEXT_FILES = [
@@ -104,3 +105,18 @@ def test_failed_run_leaves_previous_release_and_no_staging(release: Path, tmp_pa
     assert tree_digest(release) == before
     staging = release.with_name("output.d") / "staging"
     assert not any(staging.iterdir())
+
+
+def test_each_writer_puts_its_file_on_disk(tmp_path: Path, monkeypatch) -> None:
+    # the release's own fsync then finds nothing left to write (bench/README, finding 29)
+    synced = []
+
+    def recording_fsync(path: Path) -> None:
+        synced.append(path.name)
+        real_fsync(path)
+
+    real_fsync = writing.fsync_file
+    monkeypatch.setattr(writing, "fsync_file", recording_fsync)
+    assert pipeline.run(BASE, tmp_path / "output").ok
+    written = [name for ds in DATASETS for name in writing.dataset_files(ds)]
+    assert sorted(synced) == sorted(written)
