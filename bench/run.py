@@ -141,6 +141,7 @@ def partnerships_command() -> list[str]:
 
 MEASUREMENTS = {
     "floor": "(a) floor: pyarrow read + Parquet + CSV + JSON",
+    "publishing_floor": "(a') + spreadsheet copy, sha256, fsync",
     "validate": "(b) validation alone (validate_raw)",
     "full": "(c) full run without Prefect (pipeline.run)",
     "bad": "(c') full run, invalid rows",
@@ -175,6 +176,16 @@ class Results:
             "noop/full": self["noop"].work_s / full,
         }
 
+    def reference_ratios(self) -> dict[str, float]:
+        """Ratios beside the issue's: how far the full run is from the publishing floor."""
+        if "publishing_floor" not in self.measurements:
+            return {}
+        full, publishing = self["full"], self["publishing_floor"]
+        return {
+            "full/publishing_floor": full.work_s / publishing.work_s,
+            "publishing_floor/floor": publishing.work_s / self["floor"].work_s,
+        }
+
     def final_line(self) -> str:
         return " ".join(f"{name}={value:.2f}" for name, value in self.ratios().items())
 
@@ -185,6 +196,7 @@ class Results:
             "invalid": self.invalid,
             "data_mb": self.data_mb,
             "ratios": self.ratios(),
+            "reference_ratios": self.reference_ratios(),
             "measurements": {
                 key: {
                     "label": m.label,
@@ -239,6 +251,11 @@ def benchmark(
 
             take("floor", [*measure, "floor", "--raw", str(clean), "--output", str(out / "floor")])
             shutil.rmtree(out / "floor")
+            take(
+                "publishing_floor",
+                [*measure, "publishing-floor", "--raw", str(clean), "--output", str(out / "pf")],
+            )
+            shutil.rmtree(out / "pf")
             take("validate", [*measure, "validate", "--raw", str(clean)])
             found = take(
                 "full", [*measure, "full", "--raw", str(clean), "--output", str(out / "o")]
@@ -375,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     print()
     print("\n".join(targets(results)))
+    reference = results.reference_ratios()
+    if reference:
+        print("reference: " + " ".join(f"{k}={v:.2f}" for k, v in reference.items()))
     print(results.final_line())
     missed = sum(m.last().get("missed", 0) for m in results.measurements.values())
     return 1 if missed else 0

@@ -98,5 +98,8 @@ def test_smoke_benchmark_has_no_gross_regression(tmp_path: Path) -> None:
     assert FINAL_LINE.fullmatch(result.stdout.strip().splitlines()[-1])
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["measurements"]["noop"]["samples"][0]["found"]["release_id"]
+    publishing = results["measurements"]["publishing_floor"]["samples"][0]["found"]
+    assert publishing["rows"]["events.csv"] == SMOKE_ROWS
+    assert set(results["reference_ratios"]) == {"full/publishing_floor", "publishing_floor/floor"}
     too_slow = {k: v for k, v in results["ratios"].items() if v > LIMITS[k]}
     assert too_slow == {}, result.stdout
