@@ -7,7 +7,7 @@ report lists everything a curator has to fix.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pandera.errors
 
 from flows.convert import convert
 from flows.memory import use_jemalloc
-from flows.ordering import key_order, key_table
+from flows.ordering import SortedKeys, key_table, sort_keys
 from flows.reading import RawTable, read_raw
 from flows.report import Problem, Report
 from schemas import DATASETS, Dataset, dataset
@@ -38,11 +38,10 @@ class Validated:
 
 
 def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
-    """Read, convert and check every dataset in raw_dir; with key_orders, also sort each
-    frame's keys for the writers."""
+    """Read, convert and check every dataset in raw_dir; with key_orders, also keep each
+    frame's key order for the writers."""
     use_jemalloc()  # everything after allocates in Arrow: see flows/memory.py
     result = Validated()
-    orders: dict[str, Future[np.ndarray]] | None = {} if key_orders else None
     # pandera runs on one core: the derived columns and the key order use the other
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-pandera") as beside:
         for ds in DATASETS:
@@ -57,29 +56,29 @@ def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
                 continue
             result.tables[ds.name] = raw
             result.report.rows[raw.file] = raw.num_rows
-            result.frames[ds.name] = typed_and_checked(raw, result.report, beside, orders)
-        result.orders = {name: order.result() for name, order in (orders or {}).items()}
+            frame, keys = typed_and_checked(raw, result.report, beside)
+            result.frames[ds.name] = frame
+            if key_orders:
+                result.orders[ds.name] = keys.order
     result.report.extend(check_references(result.frames, result.tables))
     return result
 
 
 def typed_and_checked(
-    raw: RawTable,
-    report: Report,
-    beside: ThreadPoolExecutor,
-    orders: dict[str, Future[np.ndarray]] | None,
-) -> pd.DataFrame:
-    """The typed frame of one file, derived columns included, its problems added to
-    report. While pandera checks the frame, the derived columns are computed and (when
-    orders is given) the keys sorted in threads of `beside`."""
+    raw: RawTable, report: Report, beside: ThreadPoolExecutor
+) -> tuple[pd.DataFrame, SortedKeys]:
+    """The typed frame of one file, derived columns included, and its sorted keys; its
+    problems are added to report. While pandera checks the frame, the derived columns
+    are computed and the keys sorted in threads of `beside`."""
     ds = raw.dataset
     frame, conversion_problems, refused = convert(raw)
     derived = beside.submit(with_derived_columns, ds, frame)
-    if orders is not None:
-        orders[ds.name] = beside.submit(key_order, key_table(ds, frame))
+    keys = beside.submit(sort_keys, key_table(ds, frame))
     report.extend(conversion_problems)
-    report.extend(check_frame(ds, frame, lines=raw.lines, file=raw.file, skip=refused, raw=raw))
-    return derived.result()
+    found = pandera_failures(ds, frame)
+    translate = _FailureTranslator(ds, frame, raw.lines, raw.file, refused, raw)
+    report.extend(translate(found, keys.result().duplicated))
+    return derived.result(), keys.result()
 
 
 def codelist_frame() -> pd.DataFrame:
@@ -108,15 +107,20 @@ def check_frame(
     skip: set[tuple[int, str]] = frozenset(),
     raw: RawTable | None = None,
 ) -> list[Problem]:
-    """Run the dataset's pandera model lazily and translate every failure case."""
+    """Check a frame with the dataset's pandera model and its key's uniqueness; translate
+    every failure into a problem."""
+    duplicated = sort_keys(key_table(ds, frame)).duplicated
+    translate = _FailureTranslator(ds, frame, lines, file, skip, raw)
+    return translate(pandera_failures(ds, frame), duplicated)
+
+
+def pandera_failures(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame | None:
+    """pandera's failure cases of the frame (run lazily: all of them), or None."""
     try:
         ds.checked_schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-    else:
-        return []
-    translate = _FailureTranslator(ds, frame, lines, file, skip, raw)
-    return translate(cases)
+        return errors.failure_cases
+    return None
 
 
 class _FailureTranslator:
@@ -157,16 +161,16 @@ class _FailureTranslator:
             **details,
         )
 
-    def __call__(self, cases: pd.DataFrame) -> list[Problem]:
+    def __call__(self, cases: pd.DataFrame | None, duplicated: np.ndarray) -> list[Problem]:
+        problems = self.failures(cases) if cases is not None else []
+        return problems + self.duplicates([int(row) for row in duplicated])
+
+    def failures(self, cases: pd.DataFrame) -> list[Problem]:
         problems: list[Problem] = []
         cases = cases[cases["index"].notna()]
         seen_dataframe_checks: set[tuple[str, int]] = set()
-        duplicate_rows: list[int] = []
         for case in cases.itertuples(index=False):
             row, column, check = int(case.index), case.column, str(case.check)
-            if check in ("multiple_fields_uniqueness", "field_uniqueness"):
-                duplicate_rows.append(row)
-                continue
             if case.schema_context == "DataFrameSchema":
                 # a dataframe-level check reports each column of a failing row: keep one
                 if (check, row) in seen_dataframe_checks or row in self.rows_with_refused_cells:
@@ -181,7 +185,6 @@ class _FailureTranslator:
                 continue
             rule, details = self.column_rule(column, check, case.check_number)
             problems.append(self.problem(rule, row, column, **details))
-        problems += self.duplicates(sorted(set(duplicate_rows)))
         return problems
 
     def column_rule(self, column: str, check: str, number) -> tuple[str, dict]:

@@ -49,11 +49,14 @@ class Dataset:
 
     @cached_property
     def checked_schema(self) -> pa.DataFrameSchema:
-        """The schema without derived columns: what validation checks. The pipeline
-        computes the derived columns from checked ones; a failure in them could only
-        echo a failure in their inputs, which is reported already."""
-        derived = [c.name for c in self.columns if c.derived]
-        return self.schema.remove_columns(derived) if derived else self.schema
+        """What pandera checks: the schema without derived columns and without the
+        primary key's uniqueness. The pipeline computes the derived columns from checked
+        ones; a failure in them could only echo a failure in their inputs, which is
+        reported already. The key's uniqueness is checked on the sorted keys
+        (flows.ordering), which the writers need anyway."""
+        checked = self.schema.remove_columns([c.name for c in self.columns if c.derived])
+        checked.unique = None
+        return checked
 
     @property
     def meta(self) -> dict[str, Any]:

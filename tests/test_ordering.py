@@ -6,8 +6,13 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from flows import writing
+from flows.ordering import sort_keys
 from flows.settings import PROJECT_ROOT
 from flows.validation import validate_raw
 from schemas import dataset
@@ -42,5 +47,22 @@ def test_to_arrow_with_the_computed_order_equals_sorting_itself(tmp_path: Path) 
     assert given.equals(computed)
 
 
-def test_validation_alone_sorts_nothing(tmp_path: Path) -> None:
+def test_validation_alone_keeps_no_order(tmp_path: Path) -> None:
     assert validate_raw(PROJECT_ROOT / "raw").orders == {}
+
+
+keys = st.lists(st.sampled_from(["a", "b", "c", None]), min_size=0, max_size=12)
+
+
+@given(first=keys, second=keys)
+def test_duplicated_rows_are_those_pandas_calls_duplicated(first, second) -> None:
+    rows = min(len(first), len(second))
+    frame = pd.DataFrame({"k1": first[:rows], "k2": second[:rows]}, dtype="string")
+    table = pa.table({c: pa.array(frame[c], type=pa.large_string()) for c in frame})
+
+    found = sort_keys(table)
+
+    complete = frame.notna().all(axis=1)  # an empty key part is reported as missing instead
+    expected = frame[complete].duplicated(keep=False)
+    assert list(found.duplicated) == list(expected[expected].index)
+    assert list(found.order) == list(frame.sort_values(["k1", "k2"], na_position="last").index)
