@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from flows.report import Problem
-from flows.validation import Validated, reference_problem
+from flows.validation import RowKeys, Validated, reference_problem
 from schemas import DATASETS
 
 
@@ -86,6 +86,7 @@ def _cascade(validated, ds, frame, own, kept_keys, reasons) -> set[int]:
     """Rows whose reference points at a row that was refused."""
     cascaded: set[int] = set()
     table = validated.tables.get(ds.name)
+    keys = RowKeys(ds, frame)
     for spec in ds.columns:
         if spec.references is None or table is None:
             continue
@@ -100,7 +101,7 @@ def _cascade(validated, ds, frame, own, kept_keys, reasons) -> set[int]:
                 continue
             cascaded.add(int(row))
             reasons[int(row)].append(
-                reference_problem("references_refused_row", table, frame, int(row), spec.name)
+                reference_problem("references_refused_row", table, keys, int(row), spec.name)
             )
     return cascaded
 

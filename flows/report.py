@@ -103,19 +103,31 @@ class Report:
     # --- renderings -------------------------------------------------------------
 
     def to_dict(self) -> dict:
+        errors, warnings = self.errors, self.warnings  # each sorts every problem
         return {
             "format_version": REPORT_FORMAT_VERSION,
-            "valid": self.ok,
-            "error_count": len(self.errors),
-            "warning_count": len(self.warnings),
+            "valid": not errors,
+            "error_count": len(errors),
+            "warning_count": len(warnings),
             "rows": dict(sorted(self.rows.items())),
             "counts": self.counts(),
             # the fields are plain values: a shallow dict is what asdict's deep copy gives
-            "problems": [vars(p).copy() for p in self.errors + self.warnings],
+            "problems": [vars(p).copy() for p in errors + warnings],
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        """The report as indented JSON with one problem per line.
+
+        json's indenting encoder is pure Python (0.35 s for 14 000 problems); each
+        problem on a line of its own comes from its C encoder, and a line of the file
+        can be found with grep.
+        """
+        document = self.to_dict()
+        problems = document.pop("problems")
+        head = json.dumps(document, ensure_ascii=False, indent=2)
+        rows = ",\n".join("    " + json.dumps(p, ensure_ascii=False) for p in problems)
+        listed = f"[\n{rows}\n  ]" if problems else "[]"
+        return head.removesuffix("\n}") + f',\n  "problems": {listed}\n}}\n'
 
     def to_text(self) -> str:
         if self.ok and not self.warnings:

@@ -123,21 +123,33 @@ def pandera_failures(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame | None:
     return None
 
 
+class RowKeys:
+    """Each row's primary key as a report names it ("a/b"), None where a part is empty.
+
+    Read from Arrow arrays: a pandas lookup of one cell takes about 10 µs, an Arrow one
+    0.4 µs, which matters when thousands of rows are refused.
+    """
+
+    def __init__(self, ds: Dataset, frame: pd.DataFrame) -> None:
+        self.parts = key_table(ds, frame).columns
+
+    def __call__(self, row: int) -> str | None:
+        values = [part[row].as_py() for part in self.parts]
+        if any(v is None for v in values):
+            return None
+        return "/".join(str(v) for v in values)
+
+
 class _FailureTranslator:
     def __init__(self, ds, frame, lines, file, skip, raw):
         self.ds, self.frame, self.lines, self.file, self.skip = ds, frame, lines, file, skip
         self.raw = raw
+        self.key = RowKeys(ds, frame)
         self.blame: dict[str, str] = ds.meta.get("blame", {})
         self.rows_with_refused_cells = {row for row, _ in skip}
 
     def line(self, row: int) -> int | None:
         return int(self.lines[row]) if self.lines is not None else None
-
-    def key(self, row: int) -> str | None:
-        values = [self.frame[c].iloc[row] for c in self.ds.primary_key]
-        if any(pd.isna(v) for v in values):
-            return None
-        return "/".join(str(v) for v in values)
 
     def value(self, row: int, column: str | None) -> object:
         """The value as the curator wrote it where there is a raw file, else as typed."""
@@ -232,6 +244,7 @@ def check_references(frames: dict[str, pd.DataFrame], tables: dict[str, RawTable
         if ds.name not in frames or ds.name not in tables:
             continue
         frame, raw = frames[ds.name], tables[ds.name]
+        keys = RowKeys(ds, frame)
         for spec in ds.columns:
             if spec.references is None:
                 continue
@@ -242,13 +255,13 @@ def check_references(frames: dict[str, pd.DataFrame], tables: dict[str, RawTable
             values = frame[spec.name]
             unknown = values.notna() & ~values.isin(known)
             problems += [
-                reference_problem("unknown_reference", raw, frame, int(row), spec.name)
+                reference_problem("unknown_reference", raw, keys, int(row), spec.name)
                 for row in np.flatnonzero(unknown.to_numpy())
             ]
     return problems
 
 
-def reference_problem(rule: str, raw: RawTable, frame: pd.DataFrame, row: int, column: str):
+def reference_problem(rule: str, raw: RawTable, keys: RowKeys, row: int, column: str):
     """A problem with the reference in one row's column, naming the referenced file."""
     ds = raw.dataset
     target_name, target_column = ds.column(column).references
@@ -258,7 +271,7 @@ def reference_problem(rule: str, raw: RawTable, frame: pd.DataFrame, row: int, c
         file=raw.file,
         line=int(raw.lines[row]),
         column=column,
-        value=frame[column].iloc[row],
-        key="/".join(str(frame[c].iloc[row]) for c in ds.primary_key),
+        value=raw.text.column(column)[row].as_py(),  # as the curator wrote it
+        key=keys(row),
         target=f"{dataset(target_name).raw_file or target_name}:{target_column}",
     )

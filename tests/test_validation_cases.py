@@ -9,12 +9,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import tree_digest
 from fixture_cases import BASE, assemble, cases, expected, flatten
 
 from flows import cli, pipeline
-from flows.validation import validate_raw
+from flows.validation import RowKeys, validate_raw
+from schemas import dataset
 
 ALL_CASES = [
     pytest.param(c, id=f"{c.parent.name}/{c.name}") for c in cases("valid") + cases("invalid")
@@ -83,3 +85,31 @@ def test_fifty_megabyte_field_is_refused_with_its_line(tmp_path: Path) -> None:
         ("events.csv", 4, "field_too_large")
     ]
     assert cli.exit_code(report) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        (
+            "duplicate-key",
+            {
+                (2, "rostow-1974-offer", "rostow-1974-offer"),
+                (6, "rostow-1974-offer", "rostow-1974-offer"),
+            },
+        ),
+        ("unknown-code", {(5, "rostow-2022-resolution", "concert")}),
+        ("unknown-partnership-reference", {(4, "rostow-2005-smes-financing-day", "rostow-am-dom")}),
+    ],
+)
+def test_problems_name_the_rows_key_and_the_value_as_written(name, named, tmp_path) -> None:
+    case = next(c for c in cases("invalid") if c.name == name)
+    report = validate_raw(assemble(case, tmp_path / "raw")).report
+    assert {(p.line, p.key, p.value) for p in report.errors} == named
+
+
+def test_a_key_of_two_columns_is_joined_and_an_empty_part_gives_none() -> None:
+    frame = pd.DataFrame(
+        {"codelist": ["event_type", "event_type"], "code": ["visit", None]}, dtype="string"
+    )
+    keys = RowKeys(dataset("codelists"), frame)
+    assert [keys(0), keys(1)] == ["event_type/visit", None]
