@@ -78,11 +78,11 @@ def four_files_hashed_and_synced():
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
 
-    from flows.spreadsheet import spreadsheet_frame, write_spreadsheet_frame
+    from flows.write.spreadsheet import spreadsheet_frame, write_spreadsheet_frame
 
     def write(table, stem: Path) -> None:
         frame = pl.from_arrow(table)
-        spreadsheet = spreadsheet_frame(frame)  # before the threads, as in flows.writing
+        spreadsheet = spreadsheet_frame(frame)  # before the threads, as in flows.write.datasets
         writers = {
             ".parquet": lambda path: pq.write_table(table, path, compression="zstd"),
             ".csv": lambda path: pcsv.write_csv(table, path),
@@ -104,7 +104,7 @@ def four_files_hashed_and_synced():
 
 
 def validate(raw: Path) -> dict:
-    from flows.validation import validate_raw
+    from flows.check.validation import validate_raw
 
     start = time.perf_counter()
     report = validate_raw(raw).report

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
-    from flows.report import Report
+    from flows.common.report import Report
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUSY, EXIT_OUTPUT = 0, 1, 2, 3, 4
 EXIT_PUBLISH = 5
@@ -51,7 +51,7 @@ def exit_code(report: Report) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from flows.validation import validate_raw
+    from flows.check.validation import validate_raw
 
     report = validate_raw(args.raw).report
     stream = sys.stdout if report.ok and not report.warnings else sys.stderr
@@ -61,15 +61,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def unchanged_summary(args: argparse.Namespace) -> str | None:
     """The summary of a run that has nothing to do, found without starting Prefect."""
-    from flows import releases, summary
-    from flows.release_store import ReleaseStore
+    from flows.release import summary
+    from flows.release.manifest import input_hashes, unchanged_release
+    from flows.release.store import ReleaseStore
 
     started = time.monotonic()
     store = ReleaseStore(args.output, keep=1)
     current = store.current()
-    inputs = releases.input_hashes(args.raw, options={"quarantine": args.quarantine})
+    inputs = input_hashes(args.raw, options={"quarantine": args.quarantine})
     # as in pipeline.run: debris of a killed run is cleared by a run that takes the lock
-    if not releases.unchanged_release(current, inputs) or store.has_leftovers():
+    if not unchanged_release(current, inputs) or store.has_leftovers():
         return None
     return summary.unchanged(current, time.monotonic() - started).to_text()
 
@@ -82,7 +83,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     busy = wait_for_lock(args.output, args.wait)
     if busy is not None:
         return busy
-    from flows.metadata import MetadataError, load_metadata
+    from flows.describe.metadata import MetadataError, load_metadata
 
     try:
         load_metadata()  # a broken metadata file stops the run before anything is built
@@ -91,9 +92,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
-    from flows.release_store import LockBusy, StoreError
-    from flows.targets import TargetError
-    from flows.targets.tasks import PublishFailed
+    from flows.publish.base import TargetError
+    from flows.publishing import PublishFailed
+    from flows.release.store import LockBusy, StoreError
 
     try:
         summary = nightly(
@@ -152,7 +153,7 @@ def wait_for_lock(output: Path, wait_seconds: float) -> int | None:
 
     The flow takes the lock again itself: a run that slips in between is refused there.
     """
-    from flows.release_store import LockBusy, ReleaseStore
+    from flows.release.store import LockBusy, ReleaseStore
 
     try:
         with ReleaseStore(output, keep=1).locked(wait_seconds):
@@ -170,8 +171,8 @@ def wait_for_lock(output: Path, wait_seconds: float) -> int | None:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     configure_prefect()
-    from flows.targets import TargetError
-    from flows.targets.tasks import PublishFailed, publish_current
+    from flows.publish.base import TargetError
+    from flows.publishing import PublishFailed, publish_current
 
     try:
         lines = publish_current(output_dir=str(args.output), target_urls=args.target)
@@ -196,8 +197,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from flows.release_store import ReleaseStore, StoreError
-    from flows.releases import diff_releases
+    from flows.release.rollback import diff_releases
+    from flows.release.store import ReleaseStore, StoreError
 
     try:
         changes = diff_releases(ReleaseStore(args.output, keep=1), args.old, args.new)
@@ -209,8 +210,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from flows.release_store import LockBusy, ReleaseStore, StoreError
-    from flows.releases import rollback
+    from flows.release.rollback import rollback
+    from flows.release.store import LockBusy, ReleaseStore, StoreError
 
     try:
         previous = rollback(ReleaseStore(args.output, keep=1), args.release)

@@ -9,12 +9,14 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.states import Failed, State
 
-from flows import pipeline, releases, summary
-from flows.metadata import MetadataError
-from flows.release_store import ReleaseStore, StoreError
-from flows.report import Report
-from flows.targets import TargetError
-from flows.targets import tasks as publish_targets
+from flows import pipeline
+from flows import publishing as publish_targets
+from flows.common.report import Report
+from flows.describe.metadata import MetadataError
+from flows.publish.base import TargetError
+from flows.release import summary
+from flows.release.notes import ReleaseNotes
+from flows.release.store import ReleaseStore, StoreError
 
 FLOW_NAME = "dortmund-partnerships-nightly"
 #: failures the command line explains itself (LockBusy is a StoreError)
@@ -48,9 +50,7 @@ def metadata_task(staging: Path) -> Path:
 
 
 @task(name="publish release")
-def publish_task(
-    store: ReleaseStore, staging: Path, inputs: dict[str, str]
-) -> releases.ReleaseNotes:
+def publish_task(store: ReleaseStore, staging: Path, inputs: dict[str, str]) -> ReleaseNotes:
     return pipeline.publish_described(store, staging, inputs)
 
 

@@ -18,15 +18,18 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from flows import faults, releases, summary
-from flows.datapackage import write_datapackage
-from flows.memory import return_freed_memory
-from flows.quarantine import Quarantined
-from flows.quarantine import quarantine as set_aside
-from flows.release_store import ReleaseStore
-from flows.report import Report
-from flows.validation import validate_raw
-from flows.writing import to_arrow, write_dataset
+from flows.check.quarantine import Quarantined
+from flows.check.quarantine import quarantine as set_aside
+from flows.check.validation import validate_raw
+from flows.common import faults
+from flows.common.memory import return_freed_memory
+from flows.common.report import Report
+from flows.describe.datapackage import write_datapackage
+from flows.release import summary
+from flows.release.manifest import file_digests, input_hashes, release_id_of, unchanged_release
+from flows.release.notes import ReleaseNotes, write_release_notes
+from flows.release.store import ReleaseStore
+from flows.write.datasets import to_arrow, write_dataset
 from schemas import DATASETS
 
 DEFAULT_RAW = Path("raw")
@@ -61,7 +64,7 @@ class RunResult:
     report_folder: Path | None
     #: the inputs equal the current release's: nothing was written
     unchanged: bool = False
-    notes: releases.ReleaseNotes | None = None
+    notes: ReleaseNotes | None = None
     summary: summary.RunSummary | None = None
     #: per dataset rows published, refused and cascaded, when run with quarantine
     quarantine_counts: dict[str, dict[str, int]] | None = None
@@ -113,11 +116,14 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
 
 def write_metadata(staging: Path) -> Path:
     """Describe the staged files: index.csv, catalog.ttl/.rdf, data-dictionary.md and
-    datapackage.json (returned). A bad metadata.toml raises flows.metadata.MetadataError."""
-    from flows.catalog import write_catalog
-    from flows.dictionary import write_dictionary
-    from flows.metadata import load_metadata
-    from flows.opendatasoft import write_index
+    datapackage.json (returned).
+
+    A bad metadata.toml raises flows.describe.metadata.MetadataError.
+    """
+    from flows.describe.catalog import write_catalog
+    from flows.describe.dictionary import write_dictionary
+    from flows.describe.metadata import load_metadata
+    from flows.describe.opendatasoft import write_index
 
     faults.pause("write-metadata")
     metadata = load_metadata()
@@ -131,7 +137,7 @@ def write_metadata(staging: Path) -> Path:
 
 def release_id(staging: Path, date: dt.date) -> str:
     """The date plus a short hash of every data file's content (release notes excluded)."""
-    return releases.release_id_of(releases.file_digests(staging), date)
+    return release_id_of(file_digests(staging), date)
 
 
 def publish_release(store: ReleaseStore, staging: Path) -> str:
@@ -141,10 +147,10 @@ def publish_release(store: ReleaseStore, staging: Path) -> str:
 
 def publish_described(
     store: ReleaseStore, staging: Path, inputs: dict[str, str] | None = None
-) -> releases.ReleaseNotes:
+) -> ReleaseNotes:
     """Like publish_release, writing the changelog and manifest into the release first."""
     faults.pause("write-release-notes")
-    notes = releases.write_release_notes(
+    notes = write_release_notes(
         staging, release_date(), inputs or {}, store.current(), store.releases
     )
     store.publish(staging, notes.release_id)
@@ -180,9 +186,7 @@ class Steps:
 
     stage: Callable[[Path, Path, bool], StageResult] = stage_datasets
     describe: Callable[[Path], Path] = write_metadata
-    publish: Callable[[ReleaseStore, Path, dict[str, str]], releases.ReleaseNotes] = (
-        publish_described
-    )
+    publish: Callable[[ReleaseStore, Path, dict[str, str]], ReleaseNotes] = publish_described
 
 
 def run(
@@ -199,10 +203,10 @@ def run(
     """
     started = time.monotonic()
     store = ReleaseStore(output_dir, keep=keep)
-    inputs = releases.input_hashes(raw_dir, options={"quarantine": quarantine})
+    inputs = input_hashes(raw_dir, options={"quarantine": quarantine})
 
     def unchanged() -> RunResult | None:
-        if not releases.unchanged_release(store.current(), inputs):
+        if not unchanged_release(store.current(), inputs):
             return None
         done = summary.unchanged(store.current(), time.monotonic() - started)
         rows = {d.name: d.rows_published for d in done.datasets}

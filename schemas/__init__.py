@@ -53,7 +53,7 @@ class Dataset:
         primary key's uniqueness. The pipeline computes the derived columns from checked
         ones; a failure in them could only echo a failure in their inputs, which is
         reported already. The key's uniqueness is checked on the sorted keys
-        (flows.ordering), which the writers need anyway."""
+        (flows.check.ordering), which the writers need anyway."""
         checked = self.schema.remove_columns([c.name for c in self.columns if c.derived])
         checked.unique = None
         return checked

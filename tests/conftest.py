@@ -40,11 +40,11 @@ def prefect_env(tmp_path_factory, monkeypatch) -> dict[str, str]:
 def steady_release_inputs(monkeypatch, tmp_path: Path) -> None:
     """A fixed release date, code version and metadata file, so release ids are stable
     even while flows/ or metadata.toml are being edited in the same checkout."""
-    from flows import releases
-    from flows.settings import DEFAULT_METADATA
+    from flows.common.settings import DEFAULT_METADATA
+    from flows.release import manifest as release_manifest
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
-    monkeypatch.setattr(releases, "code_version", lambda: "code under test")
+    monkeypatch.setattr(release_manifest, "code_version", lambda: "code under test")
     steady = tmp_path / "steady-metadata.toml"
     shutil.copyfile(DEFAULT_METADATA, steady)
     monkeypatch.setenv("PARTNERSHIPS_METADATA", str(steady))

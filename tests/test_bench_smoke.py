@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import generate  # noqa: E402
 
-from flows.validation import validate_raw  # noqa: E402
+from flows.check.validation import validate_raw  # noqa: E402
 
 SMOKE_ROWS = 10_000
 #: Measured at 10k rows on the shared 2-core machine (medians of 3, under load from other

@@ -18,10 +18,10 @@ from rdflib import namespace as ns
 from rdflib.compare import isomorphic
 
 from flows import pipeline
-from flows.catalog import DCATDE, SPDX, catalog_graph, temporal_coverage, write_catalog
-from flows.metadata import load_metadata, parse_metadata
-from flows.settings import DEFAULT_METADATA as DEFAULT_PATH
-from flows.writing import FORMATS, arrow_schema, write_dataset
+from flows.common.settings import DEFAULT_METADATA as DEFAULT_PATH
+from flows.describe.catalog import DCATDE, SPDX, catalog_graph, temporal_coverage, write_catalog
+from flows.describe.metadata import load_metadata, parse_metadata
+from flows.write.datasets import FORMATS, arrow_schema, write_dataset
 from schemas import DATASETS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -162,7 +162,7 @@ def test_chosen_licence_reaches_every_distribution(release: Path) -> None:
 def test_catalog_is_byte_identical_whatever_the_hash_seed(release: Path, tmp_path: Path) -> None:
     script = (
         "import datetime, sys, pathlib\n"
-        "from flows.catalog import write_catalog\n"
+        "from flows.describe.catalog import write_catalog\n"
         "write_catalog(pathlib.Path(sys.argv[1]), datetime.date(2025, 11, 24))\n"
     )
     produced = []

@@ -10,8 +10,9 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from flows import releases
-from flows.releases import Changelog, diff_tables
+from flows.release import changelog as release_changelog
+from flows.release.changelog import Changelog
+from flows.release.diff import diff_tables
 
 
 def table(rows: list[dict]) -> pa.Table:
@@ -75,7 +76,7 @@ def test_an_emptied_dataset_removes_every_row() -> None:
 def test_a_first_release_lists_its_first_keys_in_key_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(releases, "DETAIL_LIMIT", 2)
+    monkeypatch.setattr(release_changelog, "DETAIL_LIMIT", 2)
     changes = diff_tables("t", None, NEW.select(["id"]), ["id"])
     assert changes.added == 4
     assert changes.added_keys == [{"id": "a"}, {"id": "b"}]
@@ -102,7 +103,7 @@ def test_added_and_removed_columns_are_named_and_not_counted_as_row_changes() ->
 
 
 def test_details_are_capped_but_counts_are_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(releases, "DETAIL_LIMIT", 3)
+    monkeypatch.setattr(release_changelog, "DETAIL_LIMIT", 3)
     old = pa.table({"id": [f"k{i:02d}" for i in range(20)], "v": list(range(20))})
     new = pa.table({"id": [f"k{i:02d}" for i in range(20)], "v": [i + 1 for i in range(20)]})
     changes = diff_tables("t", old, new, ["id"])

@@ -2,7 +2,7 @@
 
 Release A is published once by a real `partnerships run`; every test starts from a copy
 of that store, changes the raw data, starts a second run that pauses at a named step
-(flows.faults), kills it there and checks that output/ holds exactly release A or
+(flows.common.faults), kills it there and checks that output/ holds exactly release A or
 exactly the complete release B, byte for byte, and that the next run publishes B.
 
 Most steps lie in plain code, so the killed run there is the plain pipeline in a
@@ -25,8 +25,9 @@ import pytest
 from conftest import REPO, tree_digest
 from fixture_cases import BASE
 
-from flows import pipeline, releases
-from flows.release_store import KEEP_ENV, ReleaseStore
+from flows import pipeline
+from flows.release import rollback as release_rollback
+from flows.release.store import KEEP_ENV, ReleaseStore
 
 pytestmark = pytest.mark.slow
 
@@ -37,7 +38,7 @@ PLAIN_RUN = (
     "import sys\n"
     "from pathlib import Path\n"
     "from flows.pipeline import run\n"
-    "from flows.release_store import LockBusy\n"
+    "from flows.release.store import LockBusy\n"
     "try:\n"
     "    result = run(Path(sys.argv[1]), Path(sys.argv[2]))\n"
     "except LockBusy as busy:\n"
@@ -207,7 +208,7 @@ def kill_and_recover(
     store = ReleaseStore(output)
     assert reference.name in store.release_ids()
     for kept in store.release_ids():  # no half-written or half-pruned release
-        releases.check_complete(store.releases / kept)
+        release_rollback.check_complete(store.releases / kept)
     assert not store.staging_root.exists() or not any(store.staging_root.iterdir())
     assert not list(tmp_path.glob(".output.swap-*"))
 

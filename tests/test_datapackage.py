@@ -14,9 +14,9 @@ import pytest
 from frictionless import Package, Resource, validate
 
 from flows import pipeline
-from flows.datapackage import spreadsheet_name
-from flows.metadata import load_metadata
-from flows.writing import FORMATS
+from flows.describe.datapackage import spreadsheet_name
+from flows.describe.metadata import load_metadata
+from flows.write.datasets import FORMATS
 from schemas import DATASETS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -36,7 +36,7 @@ from flows.deploy import (
     require_server,
 )
 from flows.nightly import FLOW_NAME
-from flows.releases import MANIFEST
+from flows.release.manifest import MANIFEST
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows import pipeline
-from flows.dictionary import DICTIONARY_NAME, dictionary_markdown
+from flows.describe.dictionary import DICTIONARY_NAME, dictionary_markdown
 from schemas import DATASETS
 from schemas.codelists import labelled
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / "docs" / "data-dictionary.md"
-REGENERATE = "python -m flows.dictionary > docs/data-dictionary.md"
+REGENERATE = "python -m flows.describe.dictionary > docs/data-dictionary.md"
 
 
 def test_committed_dictionary_is_up_to_date() -> None:

@@ -17,8 +17,9 @@ import pytest
 from conftest import tree_digest
 from test_crash_safety import EPOCH, change_raw, cli_command, run_env
 
-from flows import cli, pipeline, writing
-from flows.release_store import ReleaseStore, is_disk_full
+from flows import cli, pipeline
+from flows.release.store import ReleaseStore, is_disk_full
+from flows.write import datasets as writing
 
 
 @pytest.fixture(autouse=True)

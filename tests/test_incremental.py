@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import tree_digest
 
-from flows import cli, pipeline, releases
-from flows.summary import NOTHING_CHANGED
+from flows import cli, pipeline
+from flows.release import changelog as release_changelog
+from flows.release import manifest as release_manifest
+from flows.release.summary import NOTHING_CHANGED
 
-REAL_CODE_VERSION = releases.code_version
+REAL_CODE_VERSION = release_manifest.code_version
 
 
 pytestmark = pytest.mark.usefixtures("steady_release_inputs")
@@ -80,40 +82,40 @@ def test_every_kind_of_input_is_hashed(
     base_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     metadata = tmp_path / "metadata.toml"
-    baseline = releases.input_hashes(base_raw, metadata)
+    baseline = release_manifest.input_hashes(base_raw, metadata)
     assert set(baseline) == {
         *(f"raw/{p.name}" for p in base_raw.iterdir()),
-        *(f"schemas/{p.name}" for p in releases.SCHEMAS_DIR.glob("*.py")),
+        *(f"schemas/{p.name}" for p in release_manifest.SCHEMAS_DIR.glob("*.py")),
         "schemas/codelists.csv",
         "code/flows",
     }
 
     (base_raw / "notes.txt").write_text("any file in raw/ is an input\n")
-    assert releases.input_hashes(base_raw, metadata) != baseline
+    assert release_manifest.input_hashes(base_raw, metadata) != baseline
     (base_raw / "notes.txt").unlink()
 
     metadata.write_text('publisher = "Stadt Dortmund"\n')
-    with_metadata = releases.input_hashes(base_raw, metadata)
-    assert with_metadata["metadata/metadata.toml"] == releases.sha256_file(metadata)
+    with_metadata = release_manifest.input_hashes(base_raw, metadata)
+    assert with_metadata["metadata/metadata.toml"] == release_manifest.sha256_file(metadata)
     metadata.unlink()
 
-    monkeypatch.setattr(releases, "code_version", lambda: "another version of the code")
-    assert releases.input_hashes(base_raw, metadata)["code/flows"] != baseline["code/flows"]
+    monkeypatch.setattr(release_manifest, "code_version", lambda: "another version of the code")
+    assert release_manifest.input_hashes(base_raw, metadata)["code/flows"] != baseline["code/flows"]
 
 
 def test_a_schema_change_is_an_input_change(
     base_raw: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     schemas_copy = tmp_path / "schemas"
-    schema_dir = releases.SCHEMAS_DIR
+    schema_dir = release_manifest.SCHEMAS_DIR
     schemas_copy.mkdir()
     for path in [*schema_dir.glob("*.py"), schema_dir / "codelists.csv"]:
         (schemas_copy / path.name).write_bytes(path.read_bytes())
-    monkeypatch.setattr(releases, "SCHEMAS_DIR", schemas_copy)
-    baseline = releases.input_hashes(base_raw)
+    monkeypatch.setattr(release_manifest, "SCHEMAS_DIR", schemas_copy)
+    baseline = release_manifest.input_hashes(base_raw)
     with open(schemas_copy / "codelists.csv", "a", encoding="utf-8") as codelists:
         codelists.write("status,new_code,Neu,New\n")
-    changed = releases.input_hashes(base_raw)
+    changed = release_manifest.input_hashes(base_raw)
     assert [k for k in baseline if baseline[k] != changed[k]] == ["schemas/codelists.csv"]
 
 
@@ -134,12 +136,18 @@ def test_code_version_follows_the_pipeline_code(
     code.mkdir()
     (code / "pipeline.py").write_text("STEP = 1\n")
     (code / "notes.txt").write_text("not code\n")
-    monkeypatch.setattr(releases, "__file__", str(code / "releases.py"))
+    (code / "check").mkdir()
+    (code / "check" / "rules.py").write_text("RULE = 1\n")
+    monkeypatch.setattr(release_manifest, "FLOWS_DIR", code)
     first = REAL_CODE_VERSION()
     (code / "notes.txt").write_text("still not code\n")
     assert REAL_CODE_VERSION() == first
     (code / "pipeline.py").write_text("STEP = 2\n")
-    assert REAL_CODE_VERSION() != first
+    second = REAL_CODE_VERSION()
+    assert second != first
+    # the stage packages' code counts as much as the top level's
+    (code / "check" / "rules.py").write_text("RULE = 2\n")
+    assert REAL_CODE_VERSION() != second
 
 
 def test_a_run_with_other_settings_is_not_taken_for_an_unchanged_one(
@@ -149,8 +157,8 @@ def test_a_run_with_other_settings_is_not_taken_for_an_unchanged_one(
     pipeline.run(base_raw, output)
     assert not pipeline.run(base_raw, output, quarantine=True).unchanged
     assert pipeline.run(base_raw, output, quarantine=True).unchanged
-    plain = releases.input_hashes(base_raw)
-    assert releases.input_hashes(base_raw, options={"quarantine": False}) == plain
+    plain = release_manifest.input_hashes(base_raw)
+    assert release_manifest.input_hashes(base_raw, options={"quarantine": False}) == plain
 
 
 def test_new_code_with_the_same_output_refreshes_the_manifest_only(
@@ -158,14 +166,14 @@ def test_new_code_with_the_same_output_refreshes_the_manifest_only(
 ) -> None:
     output = tmp_path / "output"
     first = pipeline.run(base_raw, output)
-    changelog = (output / releases.CHANGELOG_JSON).read_bytes()
-    monkeypatch.setattr(releases, "code_version", lambda: "a refactoring")
+    changelog = (output / release_changelog.CHANGELOG_JSON).read_bytes()
+    monkeypatch.setattr(release_manifest, "code_version", lambda: "a refactoring")
     second = pipeline.run(base_raw, output)
     assert not second.unchanged
     assert second.release_id == first.release_id
     assert second.notes.changelog.empty
     # the release keeps the changelog from its predecessor, not an empty one
-    assert (output / releases.CHANGELOG_JSON).read_bytes() == changelog
-    manifest = releases.read_manifest(output)
+    assert (output / release_changelog.CHANGELOG_JSON).read_bytes() == changelog
+    manifest = release_manifest.read_manifest(output)
     assert manifest["inputs"]["code/flows"] == "a refactoring"
     assert pipeline.run(base_raw, output).unchanged

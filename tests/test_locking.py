@@ -23,7 +23,7 @@ from test_crash_safety import (
 )
 
 from flows import cli, pipeline
-from flows.release_store import LockBusy, ReleaseStore
+from flows.release.store import LockBusy, ReleaseStore
 
 pytestmark = pytest.mark.slow  # every test starts a run or a lock holder as a process
 

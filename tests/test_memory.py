@@ -13,15 +13,15 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from flows import writing
-from flows.convert import convert
-from flows.reading import read_raw
-from flows.settings import PROJECT_ROOT
-from flows.validation import codelist_frame
+from flows.check.convert import convert
+from flows.check.validation import codelist_frame
+from flows.common.settings import PROJECT_ROOT
+from flows.read.raw_csv import read_raw
+from flows.write import datasets as writing
 from schemas import dataset
 
 SHOW_POOL = (
-    "import pyarrow as pa; from flows.memory import use_jemalloc; "
+    "import pyarrow as pa; from flows.common.memory import use_jemalloc; "
     "use_jemalloc(); print(pa.default_memory_pool().backend_name)"
 )
 
@@ -49,7 +49,7 @@ def run_python(code: str, env: dict[str, str] | None = None) -> str:
 
 CHURN_IN_A_THREAD = """
 import threading, numpy as np
-from flows.memory import return_freed_memory
+from flows.common.memory import return_freed_memory
 def rss_mb():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 1e6

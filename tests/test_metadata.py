@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from flows import pipeline
-from flows.metadata import LICENSES, MetadataError, load_metadata, parse_metadata
-from flows.settings import DEFAULT_METADATA as DEFAULT_PATH
-from flows.settings import METADATA_ENV
+from flows.common.settings import DEFAULT_METADATA as DEFAULT_PATH
+from flows.common.settings import METADATA_ENV
+from flows.describe.metadata import LICENSES, MetadataError, load_metadata, parse_metadata
 from schemas import DATASETS
 
 SHIPPED = tomllib.loads(DEFAULT_PATH.read_text(encoding="utf-8"))

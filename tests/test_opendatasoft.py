@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from flows import pipeline
-from flows.metadata import load_metadata
-from flows.opendatasoft import COLUMNS, INDEX_NAME
+from flows.describe.metadata import load_metadata
+from flows.describe.opendatasoft import COLUMNS, INDEX_NAME
 from schemas import DATASETS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,10 +11,10 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from flows import writing
-from flows.ordering import sort_keys
-from flows.settings import PROJECT_ROOT
-from flows.validation import validate_raw
+from flows.check.ordering import sort_keys
+from flows.check.validation import validate_raw
+from flows.common.settings import PROJECT_ROOT
+from flows.write import datasets as writing
 from schemas import dataset
 
 

@@ -19,7 +19,8 @@ import pytest
 from conftest import tree_digest
 from fixture_cases import BASE
 
-from flows import pipeline, writing
+from flows import pipeline
+from flows.write import datasets as writing
 from schemas import DATASETS
 
 GOLDEN = Path(__file__).parent / "golden"

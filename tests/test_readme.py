@@ -60,3 +60,20 @@ def test_analyst_snippets_run_against_a_real_release(tmp_path, monkeypatch) -> N
     rows = duckdb.sql(sql_snippet.replace("-- duckdb\n", "")).fetchall()
     assert {row[0] for row in rows} >= {"Amiens", "Rostow am Don", "Kumasi"}
     assert rows[0][0] == "Amiens"  # the oldest partnership comes first
+
+
+def layout_folders() -> list[str]:
+    block = README.split("<!-- layout:start", 1)[1].split("<!-- layout:end -->", 1)[0]
+    return re.findall(r"^\| `([^`]+/)` \|", block, flags=re.M)
+
+
+def test_every_folder_in_the_layout_table_exists() -> None:
+    folders = layout_folders()
+    assert "flows/read/" in folders and "flows/publish/" in folders
+    missing = [folder for folder in folders if not (REPO / folder).is_dir()]
+    assert not missing, f"the README's Layout table names folders that do not exist: {missing}"
+
+
+def test_every_stage_package_is_in_the_layout_table() -> None:
+    stages = sorted(f"flows/{p.parent.name}/" for p in (REPO / "flows").glob("*/__init__.py"))
+    assert set(stages) <= set(layout_folders())

@@ -9,8 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from flows import cli, pipeline, releases, summary
-from flows.release_store import KEEP_ENV, LockBusy, ReleaseStore, StoreError
+from flows import cli, pipeline
+from flows.release import changelog as release_changelog
+from flows.release import manifest as release_manifest
+from flows.release import rollback as release_rollback
+from flows.release import summary
+from flows.release.store import KEEP_ENV, LockBusy, ReleaseStore, StoreError
 from schemas import DATASETS
 
 pytestmark = pytest.mark.usefixtures("steady_release_inputs")
@@ -33,16 +37,16 @@ def test_manifest_lists_every_file_with_size_hash_rows_and_inputs(
 ) -> None:
     result = pipeline.run(base_raw, tmp_path / "output")
     folder = tmp_path / "output"
-    manifest = json.loads((folder / releases.MANIFEST).read_text())
+    manifest = json.loads((folder / release_manifest.MANIFEST).read_text())
     assert manifest["release_id"] == result.release_id == folder.resolve().name
-    on_disk = {p.name for p in folder.iterdir()} - {releases.MANIFEST}
+    on_disk = {p.name for p in folder.iterdir()} - {release_manifest.MANIFEST}
     assert set(manifest["files"]) == on_disk
     for name, facts in manifest["files"].items():
         data = (folder / name).read_bytes()
         assert facts["bytes"] == len(data)
-        assert facts["sha256"] == releases.hashlib.sha256(data).hexdigest()
+        assert facts["sha256"] == release_manifest.hashlib.sha256(data).hexdigest()
     assert manifest["rows"] == result.rows
-    assert manifest["inputs"] == releases.input_hashes(base_raw)
+    assert manifest["inputs"] == release_manifest.input_hashes(base_raw)
 
 
 def test_release_id_covers_the_data_and_not_the_release_notes(
@@ -52,7 +56,7 @@ def test_release_id_covers_the_data_and_not_the_release_notes(
     release = pipeline.run(base_raw, folder).release_id
     assert release.startswith("2026-01-01-")
     assert pipeline.release_id(folder.resolve(), pipeline.release_date()) == release
-    (folder / releases.CHANGELOG_MD).write_text("rewritten notes\n")
+    (folder / release_changelog.CHANGELOG_MD).write_text("rewritten notes\n")
     assert pipeline.release_id(folder.resolve(), pipeline.release_date()) == release
 
 
@@ -69,13 +73,13 @@ def test_changelog_is_published_in_the_release(base_raw: Path, tmp_path: Path) -
     first = pipeline.run(base_raw, output).release_id
     edit(base_raw, "Frühsommer", "Spätsommer")
     second = pipeline.run(base_raw, output)
-    log = json.loads((output / releases.CHANGELOG_JSON).read_text())
+    log = json.loads((output / release_changelog.CHANGELOG_JSON).read_text())
     assert (log["from_release"], log["to_release"]) == (first, second.release_id)
     events = log["datasets"]["events"]
     assert (events["added"], events["removed"], events["changed"]) == (0, 0, 1)
     [row] = events["changed_rows"]
     assert row["columns"] == {"date_note_de": {"old": "Frühsommer", "new": "Spätsommer"}}
-    markdown = (output / releases.CHANGELOG_MD).read_text()
+    markdown = (output / release_changelog.CHANGELOG_MD).read_text()
     assert "| date_note_de | Frühsommer | Spätsommer |" in markdown
     assert "Frühsommer" in second.summary.to_text()
     assert "Frühsommer" in second.summary.to_markdown()
@@ -122,7 +126,7 @@ def test_rollback_points_output_at_the_older_release_atomically(
     assert output.is_symlink() and output.resolve().name == first
     assert f"now shows release {first} (was {second})" in capsys.readouterr().out
     # the old release is complete: its own manifest describes it
-    assert releases.read_manifest(output)["release_id"] == first
+    assert release_manifest.read_manifest(output)["release_id"] == first
     # the next run rebuilds from raw/ (inputs differ from the rolled-back release's)
     assert pipeline.run(base_raw, output).release_id == second
 
@@ -138,10 +142,10 @@ def test_rollback_refuses_unknown_incomplete_and_locked_releases(
 
     (store.releases / first / "events.csv").write_text("truncated")
     with pytest.raises(StoreError, match=r"incomplete: events\.csv"):
-        releases.rollback(store, first)
+        release_rollback.rollback(store, first)
 
     with store.locked(), pytest.raises(LockBusy):
-        releases.rollback(ReleaseStore(output), second)
+        release_rollback.rollback(ReleaseStore(output), second)
     assert store.current_id() == second
 
 
@@ -240,13 +244,13 @@ def test_progress_shows_the_step_on_a_terminal() -> None:
 
 def test_every_dataset_appears_in_the_manifest_rows(base_raw: Path, tmp_path: Path) -> None:
     pipeline.run(base_raw, tmp_path / "output")
-    rows = releases.row_counts((tmp_path / "output").resolve())
+    rows = release_manifest.row_counts((tmp_path / "output").resolve())
     assert set(rows) == {ds.name for ds in DATASETS}
     assert os.path.islink(tmp_path / "output")
 
 
 def test_publish_results_and_failures_become_target_results() -> None:
-    from flows.targets.base import PublishResult
+    from flows.publish.base import PublishResult
 
     done = PublishResult("s3://bucket/open", uploaded=["events.csv"], unchanged=["a", "b"])
     results = summary.target_results([done], {"ftp://host/x": ConnectionError("refused")})

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from flows.report import Problem, Report
+from flows.common.report import Problem, Report
 
 MISSING = Problem.of("not_nullable", dataset="events", file="events.csv", line=3, column="title")
 UNKNOWN = Problem.of(

@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.validation import with_derived_columns
-from flows.writing import arrow_schema, to_arrow, write_dataset
+from flows.check.validation import with_derived_columns
+from flows.write.datasets import arrow_schema, to_arrow, write_dataset
 from schemas import dataset
 from schemas.codelists import codes
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import reading
-from flows.reading import read_raw
+from flows.read import raw_csv as reading
+from flows.read.raw_csv import read_raw
 from schemas import dataset
 
 EVENTS = dataset("events")

@@ -87,7 +87,7 @@ def test_validation_checks_every_column_curators_write_and_every_rule(ds) -> Non
     checked = ds.checked_schema
     assert list(checked.columns) == [c.name for c in ds.columns if not c.derived]
     assert checked.checks == ds.schema.checks  # rules across columns all stay
-    # the key's uniqueness is checked on the sorted keys (flows.ordering), which covers
+    # the key's uniqueness is checked on the sorted keys (flows.check.ordering), which covers
     # what the model declares only while the model's unique columns are its key
     assert checked.unique is None
     assert ds.schema.unique == ds.primary_key

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from flows import pipeline
-from flows.spreadsheet import FORMULA_START, SUFFIX, spreadsheet_frame, write_spreadsheet_csv
+from flows.write.spreadsheet import FORMULA_START, SUFFIX, spreadsheet_frame, write_spreadsheet_csv
 from schemas import DATASETS
 
 HYPERLINK = '=HYPERLINK("https://example.org/x";"Mehr erfahren")'

@@ -13,9 +13,9 @@ from servers import free_port
 from servers.ckan import CkanServer, ckan  # noqa: F401 - fixture
 from servers.release import release  # noqa: F401 - fixture
 
-from flows import targets
-from flows.targets.ckan import CkanTarget, catalog_metadata, package_fields
-from flows.writing import dataset_files
+from flows.publish import targets
+from flows.publish.ckan import CkanTarget, catalog_metadata, package_fields
+from flows.write.datasets import dataset_files
 from schemas import DATASETS
 
 pytestmark = pytest.mark.slow

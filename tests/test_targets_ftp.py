@@ -14,8 +14,8 @@ from servers import free_port
 from servers.ftp import PASSWORD, USER, FtpServer, ftp_server, ftps_server  # noqa: F401
 from servers.release import release  # noqa: F401 - fixture
 
-from flows import targets
-from flows.targets.base import MANIFEST_NAME, is_metadata, release_files
+from flows.publish import targets
+from flows.publish.base import MANIFEST_NAME, is_metadata, release_files
 
 pytestmark = pytest.mark.slow
 

@@ -12,11 +12,12 @@ from prefect.states import Completed, Failed
 from servers import not_installed
 from servers.release import release  # noqa: F401 - fixture
 
-from flows import cli, targets
-from flows.release_store import ReleaseStore
-from flows.targets import tasks
-from flows.targets.base import DATA_FILES, MANIFEST_NAME, is_metadata, release_files
-from flows.targets.ftp import FtpStore
+from flows import cli
+from flows import publishing as tasks
+from flows.publish import targets
+from flows.publish.base import DATA_FILES, MANIFEST_NAME, is_metadata, release_files
+from flows.publish.ftp import FtpStore
+from flows.release.store import ReleaseStore
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

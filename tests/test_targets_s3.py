@@ -11,8 +11,8 @@ import s3fs
 from servers.release import release  # noqa: F401 - fixture
 from servers.s3rver import S3Server, s3_server  # noqa: F401 - fixture
 
-from flows import targets
-from flows.targets.base import MANIFEST_NAME, release_files
+from flows.publish import targets
+from flows.publish.base import MANIFEST_NAME, release_files
 
 pytestmark = pytest.mark.slow
 

@@ -15,7 +15,7 @@ from conftest import tree_digest
 from fixture_cases import BASE, assemble, cases, expected, flatten
 
 from flows import cli, pipeline
-from flows.validation import RowKeys, validate_raw
+from flows.check.validation import RowKeys, validate_raw
 from schemas import dataset
 
 ALL_CASES = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows import pipeline
-from flows.release_store import ReleaseStore
+from flows.release.store import ReleaseStore
 from servers import REPO
 
 

@@ -1,0 +1,150 @@
+"""The data dictionary: one bilingual Markdown page generated from the pandera models.
+
+Regenerate the committed copy with
+``python -m flows.describe.dictionary > docs/data-dictionary.md``;
+the pipeline publishes the same page as data-dictionary.md beside the data.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from flows.describe.datapackage import field_descriptor, spreadsheet_name
+from flows.write.datasets import FORMATS
+from schemas import DATASETS, ColumnSpec, Dataset
+from schemas.codelists import labelled
+
+DICTIONARY_NAME = "data-dictionary.md"
+
+TYPE_LABELS = {
+    "string": "Text / text",
+    "integer": "Ganzzahl / integer",
+    "number": "Dezimalzahl / decimal number",
+    "date": "Datum / date (YYYY-MM-DD)",
+}
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def anchor(text: str) -> str:
+    return text.lower().replace("_", "-")
+
+
+def column_rules(c: ColumnSpec) -> list[str]:
+    rules = []
+    if c.codelist:
+        rules.append(f"Codeliste / code list [`{c.codelist}`](#codelist-{anchor(c.codelist)})")
+    if c.pattern is not None:
+        rules.append(f"{c.pattern.hint_de} / {c.pattern.hint_en}")
+    constraints = field_descriptor(c).get("constraints", {})
+    if "minimum" in constraints:
+        rules.append(f"≥ {constraints['minimum']}")
+    if "maximum" in constraints:
+        rules.append(f"≤ {constraints['maximum']}")
+    if c.references:
+        dataset_name, column_name = c.references
+        rules.append(
+            f"verweist auf / references [`{dataset_name}.{column_name}`](#{anchor(dataset_name)})"
+        )
+    if c.derived:
+        rules.append("von der Pipeline berechnet / computed by the pipeline")
+    return rules
+
+
+def dataset_section(ds: Dataset) -> list[str]:
+    meta = ds.meta
+    files = ", ".join(f"`{ds.name}.{fmt}`" for fmt in FORMATS)
+    files += f"; für Tabellenkalkulation / for spreadsheets: `{spreadsheet_name(ds)}`"
+    key = ", ".join(f"`{k}`" for k in ds.primary_key)
+    lines = [
+        f'<a id="{anchor(ds.name)}"></a>',
+        f"## `{ds.name}`: {meta['title_de']} / {meta['title_en']}",
+        "",
+        meta["description_de"],
+        "",
+        f"*{meta['description_en']}*",
+        "",
+        f"- Dateien / files: {files}",
+        f"- Primärschlüssel / primary key: {key}",
+        "",
+        "| Spalte / column | Typ / type | Einheit / unit | Pflicht / required "
+        "| Beschreibung | Description | Regeln / rules |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for c in ds.columns:
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    f"`{c.name}`",
+                    TYPE_LABELS[c.type],
+                    cell(c.unit or ""),
+                    "ja / yes" if c.required else "nein / no",
+                    cell(c.description_de),
+                    cell(c.description_en),
+                    cell("; ".join(column_rules(c))),
+                ]
+            )
+            + " |"
+        )
+    return [*lines, ""]
+
+
+def codelist_section(name: str) -> list[str]:
+    users = [f"`{ds.name}.{c.name}`" for ds in DATASETS for c in ds.columns if c.codelist == name]
+    lines = [
+        f'<a id="codelist-{anchor(name)}"></a>',
+        f"### `{name}`",
+        "",
+        f"Verwendet in / used in: {', '.join(users)}",
+        "",
+        "| Code | Bezeichnung | Label |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{e.code}` | {cell(e.label_de)} | {cell(e.label_en)} |" for e in labelled(name)]
+    return [*lines, ""]
+
+
+def dictionary_markdown() -> str:
+    used_codelists = sorted({c.codelist for ds in DATASETS for c in ds.columns if c.codelist})
+    lines = [
+        "# Datenwörterbuch / Data dictionary",
+        "",
+        "Erzeugt aus den pandera-Modellen in `schemas/`; nicht von Hand bearbeiten, sondern "
+        "mit `python -m flows.describe.dictionary > docs/data-dictionary.md` neu erzeugen.",
+        "",
+        "*Generated from the pandera models in `schemas/`; do not edit by hand, regenerate "
+        "with `python -m flows.describe.dictionary > docs/data-dictionary.md`.*",
+        "",
+        "Leere Zellen bedeuten in CSV einen fehlenden Wert, in JSON `null`. / "
+        "An empty CSV cell is a missing value, `null` in JSON.",
+        "",
+        "## Datensätze / Datasets",
+        "",
+    ]
+    lines += [
+        f"- [`{ds.name}`](#{anchor(ds.name)}): {ds.meta['title_de']} / {ds.meta['title_en']}"
+        for ds in DATASETS
+    ]
+    lines.append("")
+    for ds in DATASETS:
+        lines += dataset_section(ds)
+    lines += ["## Codelisten / Code lists", ""]
+    for name in used_codelists:
+        lines += codelist_section(name)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_dictionary(folder: Path) -> Path:
+    path = folder / DICTIONARY_NAME
+    path.write_text(dictionary_markdown(), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    sys.stdout.reconfigure(encoding="utf-8", newline="\n")  # type: ignore[union-attr]
+    sys.stdout.write(dictionary_markdown())
