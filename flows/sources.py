@@ -3,8 +3,9 @@
 `cited_rows` builds the index from any tables that carry the source columns (the
 published Parquet files via `read_published`, or the curated CSVs via `read_curated`);
 `sources_markdown` renders it. The data dictionary uses both, and a website page can
-use `cited_rows` alone. The order is deterministic: addresses by code point, then the
-datasets in publishing order, then the rows' keys.
+use `cited_rows` alone. The order is deterministic: addresses by code point; under
+each, the datasets in publishing order, then the column (source_url before
+coordinates_source_url), then the rows' keys.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -50,57 +52,74 @@ def source_columns(ds: Dataset) -> list[str]:
 
 def cited_rows(tables: Mapping[str, pa.Table], limit: int | None = None) -> list[Source]:
     """Every distinct address in the source columns of the given tables (dataset name ->
-    table with the primary key and source columns as text), with the rows citing it."""
+    table with the primary key and source columns as text), with the rows citing it:
+    at most `limit` of them, and how many in all.
+
+    Vectorised for a million rows (about 0.2 s): the published files are sorted by key
+    already, so the only sort is a stable one of each row's address rank.
+    """
     parts = []
-    for order, ds in enumerate(DATASETS):
+    for ds in DATASETS:
         table = tables.get(ds.name)
-        columns = source_columns(ds)
-        if table is None or not columns:
+        if table is None:
             continue
-        key_parts = [pc.cast(table[k], pa.string()) for k in ds.primary_key]
-        key = key_parts[0] if len(key_parts) == 1 else pc.binary_join_element_wise(*key_parts, "/")
+        columns = [c for c in source_columns(ds) if c in table.column_names]
+        if not columns:
+            continue
+        key = _sorted_keys(ds, table)
+        table = table.take(key.indices) if key.indices is not None else table
         for column in columns:
-            if column not in table.column_names:
-                continue
             part = pa.table(
                 {
                     "url": pc.cast(table[column], pa.string()),
-                    "order": pa.repeat(order, table.num_rows).cast(pa.int32()),
                     "dataset": pa.repeat(ds.name, table.num_rows),
-                    "key": key,
+                    "key": key.values,
                     "column": pa.repeat(column, table.num_rows),
                 }
             )
             parts.append(part.filter(pc.is_valid(part["url"])))
-    if not parts:
+    cites = pa.concat_tables(parts).combine_chunks() if parts else None
+    if cites is None or cites.num_rows == 0:
         return []
-    cites = pa.concat_tables(parts).sort_by(
-        [
-            ("url", "ascending"),
-            ("order", "ascending"),
-            ("key", "ascending"),
-            ("column", "ascending"),
-        ]
-    )
-    # grouping without threads keeps each list in the sorted order
-    grouped = cites.group_by("url", use_threads=False).aggregate(
-        [("dataset", "list"), ("key", "list"), ("column", "list"), ("key", "count")]
-    )
-    if limit is not None:
-        for name in ("dataset_list", "key_list", "column_list"):
-            index = grouped.column_names.index(name)
-            grouped = grouped.set_column(index, name, pc.list_slice(grouped[name], 0, limit))
+    # rank of each row's address among the distinct addresses, in code point order
+    encoded = pc.dictionary_encode(cites["url"].chunk(0))
+    rank = np.empty(len(encoded.dictionary), dtype=np.int64)
+    rank[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(len(rank))
+    row_rank = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    # stable: rows of one address keep dataset, column and key order
+    by_source = np.argsort(row_rank, kind="stable")
+    ranks = row_rank[by_source]
+    starts = np.flatnonzero(np.r_[True, ranks[1:] != ranks[:-1]])
+    totals = np.diff(np.r_[starts, len(ranks)])
+    shown = totals if limit is None else np.minimum(totals, limit)
+    first_shown = np.cumsum(shown) - shown
+    within = np.arange(int(shown.sum())) - np.repeat(first_shown, shown)
+    picked = cites.take(by_source[np.repeat(starts, shown) + within]).to_pydict()
+    urls, datasets, keys, columns = (picked[n] for n in ("url", "dataset", "key", "column"))
+    citations = list(map(Citation, datasets, keys, columns))
     sources = []
-    for group in grouped.sort_by("url").to_pylist():
-        citations = zip(group["dataset_list"], group["key_list"], group["column_list"], strict=True)
-        sources.append(
-            Source(
-                url=group["url"],
-                citations=tuple(Citation(*c) for c in citations),
-                total=group["key_count"],
-            )
-        )
+    for first, last, total in zip(
+        first_shown.tolist(), (first_shown + shown).tolist(), totals.tolist(), strict=True
+    ):
+        sources.append(Source(urls[first], tuple(citations[first:last]), total))
     return sources
+
+
+@dataclass(frozen=True)
+class _Keys:
+    values: pa.Array
+    #: the order that sorts the table by key, None when it is sorted already
+    indices: pa.Array | None
+
+
+def _sorted_keys(ds: Dataset, table: pa.Table) -> _Keys:
+    parts = [pc.fill_null(pc.cast(table[k], pa.string()), "") for k in ds.primary_key]
+    key = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "/")
+    key = key.combine_chunks() if isinstance(key, pa.ChunkedArray) else key
+    if len(key) < 2 or pc.all(pc.less_equal(key[:-1], key[1:])).as_py():
+        return _Keys(key, None)
+    indices = pc.sort_indices(key)
+    return _Keys(key.take(indices), indices)
 
 
 def read_published(folder: Path) -> dict[str, pa.Table]:
