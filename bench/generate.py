@@ -294,6 +294,11 @@ def years_up_to_last_year(columns: dict[str, pa.Array], n: int, rng: np.random.G
     """Nothing to do: every generated year lies between FIRST_YEAR and LAST_YEAR."""
 
 
+def deep_links(columns: dict[str, pa.Array], n: int, rng: np.random.Generator) -> None:
+    """Nothing to do: every generated address has a path under URL_BASE, none is a
+    website's home page."""
+
+
 #: every rule beyond a single column's declared checks, and the filler that keeps it
 CROSS_COLUMN_RULES = {
     "year_not_in_future": years_up_to_last_year,
@@ -302,6 +307,8 @@ CROSS_COLUMN_RULES = {
     "date_agrees_with_year": established_dates,
     "coordinates_need_source": coordinates,
     "coordinates_come_in_pairs": coordinates,
+    "home_page_needs_document": deep_links,
+    "home_page_is_no_source": deep_links,
 }
 BUILT_IN_CHECKS = {"isin", "str_matches", "in_range", "greater_than_or_equal_to"}
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from schemas import dates
 from schemas.fields import HTTPS_URL, SLUG, column
+from schemas.provenance import DeepLinkRules
 from schemas.types import Date, Decimal, Integer, Text
 
 PRIMARY_KEY = ["shipment_id"]
 
 
-class AidShipments(dates.PartialDateRules):
+class AidShipments(dates.PartialDateRules, DeepLinkRules):
     """Aid shipments to partner cities / Hilfslieferungen an Partnerstädte."""
 
     shipment_id: Text = column(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from schemas import dates
 from schemas.fields import HTTPS_URL, SLUG, column
+from schemas.provenance import SourceNoteRules
 from schemas.types import Date, Integer, Text
 
 PRIMARY_KEY = ["event_id"]
 
 
-class Events(dates.PartialDateRules):
+class Events(dates.PartialDateRules, SourceNoteRules):
     """Events of the partnerships / Ereignisse der Partnerschaften."""
 
     event_id: Text = column(
@@ -57,7 +58,11 @@ class Events(dates.PartialDateRules):
         unique = PRIMARY_KEY
         metadata = {
             "primary_key": PRIMARY_KEY,
-            "blame": {"day_needs_month": "day", "real_calendar_date": "day"},
+            "blame": {
+                "day_needs_month": "day",
+                "real_calendar_date": "day",
+                "home_page_needs_document": "source_url",
+            },
             "min_rows": 0,
             "title_de": "Ereignisse der Partnerschaften der Stadt Dortmund",
             "title_en": "Events of the partnerships of the City of Dortmund",

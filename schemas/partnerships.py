@@ -7,12 +7,13 @@ import pandera.pandas as pa
 
 from schemas.dates import this_year
 from schemas.fields import COUNTRY_CODE, HTTPS_URL, SLUG, WIKIDATA_ID, column, year_column
+from schemas.provenance import SourceNoteRules
 from schemas.types import Date, Decimal, Integer, Text
 
 PRIMARY_KEY = ["partnership_id"]
 
 
-class Partnerships(pa.DataFrameModel):
+class Partnerships(SourceNoteRules):
     """Partnerships of the City of Dortmund / Partnerschaften der Stadt Dortmund."""
 
     partnership_id: Text = column(
@@ -118,6 +119,7 @@ class Partnerships(pa.DataFrameModel):
                 "date_agrees_with_year": "established_on",
                 "coordinates_need_source": "coordinates_source_url",
                 "coordinates_come_in_pairs": "longitude",
+                "home_page_needs_document": "source_url",
             },
             "min_rows": 1,
             "title_de": "Partnerschaften der Stadt Dortmund",

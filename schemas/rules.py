@@ -56,6 +56,21 @@ RULES: dict[str, Rule] = {
     "coordinates_come_in_pairs": Rule(
         "Breite und Länge nur gemeinsam angeben", "give latitude and longitude together"
     ),
+    "home_page_needs_document": Rule(
+        "ist nur die Startseite einer Website: bitte die Adresse der Seite angeben, die die "
+        "Angabe belegt; ist sie nicht mehr online, in source_note das Dokument mit Nummer "
+        "oder Datum nennen, z. B. 'Meldung nicht mehr online; Pressemitteilung Nr. 396 vom "
+        "01.10.2013'",
+        "is only a website's home page: give the address of the page that states the fact; "
+        "where it is no longer online, name the document with its number or date in "
+        "source_note, e.g. 'Meldung nicht mehr online; Pressemitteilung Nr. 396 vom "
+        "01.10.2013'",
+    ),
+    "home_page_is_no_source": Rule(
+        "ist nur die Startseite einer Website: bitte die Adresse der Seite angeben, die die "
+        "Angabe belegt",
+        "is only a website's home page: give the address of the page that states the fact",
+    ),
     # what the type conversion checks
     "not_integer": Rule(
         "ist keine ganze Zahl (erwartet z. B. 1977)",

@@ -1,8 +1,10 @@
 """The data dictionary: one bilingual Markdown page generated from the pandera models.
 
 Regenerate the committed copy with
-``python -m flows.describe.dictionary > docs/data-dictionary.md``;
-the pipeline publishes the same page as data-dictionary.md beside the data.
+``python -m flows.describe.dictionary > docs/data-dictionary.md`` (its section
+"Quellen / Sources" is read from the curated files in raw/); the pipeline publishes the
+same page as data-dictionary.md beside the data, with the sources of the rows it
+publishes.
 """
 
 from __future__ import annotations
@@ -11,6 +13,14 @@ import sys
 from pathlib import Path
 
 from flows.describe.datapackage import field_descriptor, spreadsheet_name
+from flows.describe.sources import (
+    ROWS_SHOWN,
+    Source,
+    cited_rows,
+    read_curated,
+    read_published,
+    sources_markdown,
+)
 from flows.write.datasets import FORMATS
 from schemas import DATASETS, ColumnSpec, Dataset
 from schemas.codelists import labelled
@@ -109,7 +119,8 @@ def codelist_section(name: str) -> list[str]:
     return [*lines, ""]
 
 
-def dictionary_markdown() -> str:
+def dictionary_markdown(sources: list[Source] | None = None) -> str:
+    """The page; with `sources` (flows.describe.sources.cited_rows) also the section "Quellen"."""
     used_codelists = sorted({c.codelist for ds in DATASETS for c in ds.columns if c.codelist})
     lines = [
         "# Datenwörterbuch / Data dictionary",
@@ -136,15 +147,19 @@ def dictionary_markdown() -> str:
     lines += ["## Codelisten / Code lists", ""]
     for name in used_codelists:
         lines += codelist_section(name)
+    if sources is not None:
+        lines += sources_markdown(sources)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def write_dictionary(folder: Path) -> Path:
     path = folder / DICTIONARY_NAME
-    path.write_text(dictionary_markdown(), encoding="utf-8")
+    sources = cited_rows(read_published(folder), limit=ROWS_SHOWN)
+    path.write_text(dictionary_markdown(sources), encoding="utf-8")
     return path
 
 
 if __name__ == "__main__":
     sys.stdout.reconfigure(encoding="utf-8", newline="\n")  # type: ignore[union-attr]
-    sys.stdout.write(dictionary_markdown())
+    sources = cited_rows(read_curated(Path("raw")), limit=ROWS_SHOWN)
+    sys.stdout.write(dictionary_markdown(sources))
