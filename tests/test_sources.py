@@ -112,3 +112,38 @@ def test_coordinates_are_marked_and_cells_are_escaped() -> None:
 
 def test_no_sources_says_so() -> None:
     assert "Keine Quellen / no sources." in sources_markdown([])
+
+
+def test_addresses_from_parquet_dictionaries_give_the_same_index_as_text() -> None:
+    # the published files are read with read_dictionary; several chunks, each with its
+    # own dictionary, must land on one index
+    rows = [(f"e-{i:03d}", f"https://q{i % 7}.de/" if i % 5 else None) for i in range(60)]
+    text = events(*rows)
+    chunks = [text.slice(0, 25), text.slice(25, 10), text.slice(35)]
+    encoded = pa.Table.from_batches(
+        [
+            pa.record_batch(
+                [
+                    chunk["event_id"].combine_chunks(),
+                    chunk["source_url"].combine_chunks().dictionary_encode(),
+                ],
+                names=["event_id", "source_url"],
+            )
+            for chunk in chunks
+        ]
+    )
+    assert encoded["source_url"].num_chunks == 3
+    assert cited_rows({"events": encoded}, limit=4) == cited_rows({"events": text}, limit=4)
+
+
+def test_only_the_first_listed_sources_carry_their_rows_the_rest_are_counted() -> None:
+    rows = [(f"e-{i:02d}", f"https://q{i % 4}.de/") for i in range(20)]
+    everything = cited_rows({"events": events(*rows)})
+    capped = cited_rows({"events": events(*rows)}, listed=2)
+    assert [(s.url, s.total) for s in capped] == [(s.url, s.total) for s in everything]
+    assert capped[:2] == everything[:2]
+    assert all(s.citations == () for s in capped[2:])
+    lines = "\n".join(sources_markdown(capped, listed=2))
+    assert "https://q2.de/" not in lines
+    assert "… und 2 weitere Quellen mit 10 Zeilen" in lines
+    assert "… and 2 more sources with 10 rows" in lines

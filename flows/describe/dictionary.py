@@ -15,6 +15,7 @@ from pathlib import Path
 from flows.describe.datapackage import field_descriptor, spreadsheet_name
 from flows.describe.sources import (
     ROWS_SHOWN,
+    SOURCES_LISTED,
     Source,
     cited_rows,
     read_curated,
@@ -154,12 +155,12 @@ def dictionary_markdown(sources: list[Source] | None = None) -> str:
 
 def write_dictionary(folder: Path) -> Path:
     path = folder / DICTIONARY_NAME
-    sources = cited_rows(read_published(folder), limit=ROWS_SHOWN)
+    sources = cited_rows(read_published(folder), limit=ROWS_SHOWN, listed=SOURCES_LISTED)
     path.write_text(dictionary_markdown(sources), encoding="utf-8")
     return path
 
 
 if __name__ == "__main__":
     sys.stdout.reconfigure(encoding="utf-8", newline="\n")  # type: ignore[union-attr]
-    sources = cited_rows(read_curated(Path("raw")), limit=ROWS_SHOWN)
+    sources = cited_rows(read_curated(Path("raw")), limit=ROWS_SHOWN, listed=SOURCES_LISTED)
     sys.stdout.write(dictionary_markdown(sources))

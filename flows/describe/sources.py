@@ -28,6 +28,9 @@ SOURCE_COLUMNS: dict[str, tuple[str, str]] = {
 }
 #: rows listed per source in Markdown; the rest are counted
 ROWS_SHOWN = 25
+#: sources listed with their rows in Markdown; the rest are counted. The shipped data
+#: cites about 30; a million synthetic rows cite thousands, which no reader scans.
+SOURCES_LISTED = 500
 
 
 @dataclass(frozen=True)
@@ -50,13 +53,17 @@ def source_columns(ds: Dataset) -> list[str]:
     return [c.name for c in ds.columns if c.name in SOURCE_COLUMNS]
 
 
-def cited_rows(tables: Mapping[str, pa.Table], limit: int | None = None) -> list[Source]:
+def cited_rows(
+    tables: Mapping[str, pa.Table], limit: int | None = None, listed: int | None = None
+) -> list[Source]:
     """Every distinct address in the source columns of the given tables (dataset name ->
     table with the primary key and source columns as text), with the rows citing it:
-    at most `limit` of them, and how many in all.
+    at most `limit` of them, and how many in all. Only the first `listed` addresses get
+    their rows; the others come with their count alone.
 
-    Vectorised for a million rows (about 0.2 s): the published files are sorted by key
-    already, so the only sort is a stable one of each row's address rank.
+    Vectorised for a million rows: the published files are sorted by key already, so
+    the only sort is a stable one of the listed addresses' ranks, a radix sort while
+    they fit in 16 bits.
     """
     parts = []
     for ds in DATASETS:
@@ -68,41 +75,88 @@ def cited_rows(tables: Mapping[str, pa.Table], limit: int | None = None) -> list
             continue
         key = _sorted_keys(ds, table)
         table = table.take(key.indices) if key.indices is not None else table
-        for column in columns:
-            part = pa.table(
-                {
-                    "url": pc.cast(table[column], pa.string()),
-                    "dataset": pa.repeat(ds.name, table.num_rows),
-                    "key": key.values,
-                    "column": pa.repeat(column, table.num_rows),
-                }
-            )
-            parts.append(part.filter(pc.is_valid(part["url"])))
-    cites = pa.concat_tables(parts).combine_chunks() if parts else None
-    if cites is None or cites.num_rows == 0:
+        parts += [_cited_part(ds.name, column, table[column], key.values) for column in columns]
+    parts = [part for part in parts if len(part.rows)]
+    if not parts:
         return []
-    # rank of each row's address among the distinct addresses, in code point order
-    encoded = pc.dictionary_encode(cites["url"].chunk(0))
-    rank = np.empty(len(encoded.dictionary), dtype=np.int64)
-    rank[pc.sort_indices(encoded.dictionary).to_numpy()] = np.arange(len(rank))
-    row_rank = rank[encoded.indices.to_numpy(zero_copy_only=False)]
+    # one dictionary over every part's distinct addresses; each address's rank in it
+    global_codes = pc.dictionary_encode(pa.concat_arrays([part.addresses for part in parts]))
+    rank = np.empty(len(global_codes.dictionary), dtype=np.int64)
+    rank[pc.sort_indices(global_codes.dictionary).to_numpy()] = np.arange(len(rank))
+    address_rank = rank[global_codes.indices.to_numpy()]
+    offsets = np.cumsum([0] + [len(part.addresses) for part in parts])
+    row_rank = np.concatenate(
+        [address_rank[offset + part.codes] for offset, part in zip(offsets, parts, strict=False)]
+    )
+    totals = np.bincount(row_rank, minlength=len(rank))
+    listed_count = len(rank) if listed is None else min(listed, len(rank))
+    in_listed = np.flatnonzero(row_rank < listed_count)
+    listed_rank = row_rank[in_listed]
+    if listed_count <= np.iinfo(np.int16).max:
+        listed_rank = listed_rank.astype(np.int16)  # numpy sorts 16-bit keys by radix
     # stable: rows of one address keep dataset, column and key order
-    by_source = np.argsort(row_rank, kind="stable")
-    ranks = row_rank[by_source]
-    starts = np.flatnonzero(np.r_[True, ranks[1:] != ranks[:-1]])
-    totals = np.diff(np.r_[starts, len(ranks)])
-    shown = totals if limit is None else np.minimum(totals, limit)
+    by_source = in_listed[np.argsort(listed_rank, kind="stable")]
+    starts = np.cumsum(totals[:listed_count]) - totals[:listed_count]
+    shown = totals[:listed_count] if limit is None else np.minimum(totals[:listed_count], limit)
     first_shown = np.cumsum(shown) - shown
     within = np.arange(int(shown.sum())) - np.repeat(first_shown, shown)
-    picked = cites.take(by_source[np.repeat(starts, shown) + within]).to_pydict()
-    urls, datasets, keys, columns = (picked[n] for n in ("url", "dataset", "key", "column"))
-    citations = list(map(Citation, datasets, keys, columns))
-    sources = []
-    for first, last, total in zip(
-        first_shown.tolist(), (first_shown + shown).tolist(), totals.tolist(), strict=True
-    ):
-        sources.append(Source(urls[first], tuple(citations[first:last]), total))
+    citations = _citations(parts, by_source[np.repeat(starts, shown) + within])
+    urls = pc.take(global_codes.dictionary, pc.sort_indices(global_codes.dictionary)).to_pylist()
+    sources = [
+        Source(urls[i], tuple(citations[first : first + count]), total)
+        for i, (first, count, total) in enumerate(
+            zip(first_shown.tolist(), shown.tolist(), totals[:listed_count].tolist(), strict=True)
+        )
+    ]
+    all_totals = totals.tolist()
+    sources += [Source(urls[i], (), all_totals[i]) for i in range(listed_count, len(rank))]
     return sources
+
+
+@dataclass(frozen=True)
+class _CitedPart:
+    """The rows of one dataset that cite an address in one column, in key order."""
+
+    dataset: str
+    column: str
+    keys: pa.Array
+    #: positions (in `keys`) of the rows with an address
+    rows: np.ndarray
+    #: each of those rows' address, as a position in `addresses`
+    codes: np.ndarray
+    addresses: pa.Array
+
+
+def _cited_part(dataset: str, column: str, urls: pa.ChunkedArray, keys: pa.Array) -> _CitedPart:
+    # Parquet read with read_dictionary hands over the file's own dictionary: no string
+    # is hashed again; text columns (the curated CSVs) are encoded here
+    encoded = urls if pa.types.is_dictionary(urls.type) else pc.dictionary_encode(urls)
+    encoded = encoded.unify_dictionaries() if isinstance(encoded, pa.ChunkedArray) else encoded
+    chunks = encoded.chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        empty = np.empty(0, dtype=np.int64)
+        return _CitedPart(dataset, column, keys, empty, empty, pa.array([], pa.string()))
+    codes = np.concatenate(
+        [pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks]
+    ).astype(np.int64)
+    rows = np.flatnonzero(codes >= 0)
+    addresses = pc.cast(chunks[0].dictionary, pa.string())
+    return _CitedPart(dataset, column, keys, rows, codes[rows], addresses)
+
+
+def _citations(parts: list[_CitedPart], picked: np.ndarray) -> list[Citation]:
+    """The citations of the picked rows (positions across all parts), in picked order."""
+    starts = np.cumsum([0] + [len(part.rows) for part in parts])
+    part_of = np.searchsorted(starts, picked, side="right") - 1
+    citations: list[Citation | None] = [None] * len(picked)
+    for number, part in enumerate(parts):
+        where = np.flatnonzero(part_of == number)
+        if len(where) == 0:
+            continue
+        keys = part.keys.take(pa.array(part.rows[picked[where] - starts[number]])).to_pylist()
+        for position, key in zip(where.tolist(), keys, strict=True):
+            citations[position] = Citation(part.dataset, key, part.column)
+    return citations  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -128,7 +182,11 @@ def read_published(folder: Path) -> dict[str, pa.Table]:
     for ds in DATASETS:
         path = folder / f"{ds.name}.parquet"
         if source_columns(ds) and path.exists():
-            tables[ds.name] = pq.read_table(path, columns=ds.primary_key + source_columns(ds))
+            tables[ds.name] = pq.read_table(
+                path,
+                columns=ds.primary_key + source_columns(ds),
+                read_dictionary=source_columns(ds),
+            )
     return tables
 
 
@@ -169,8 +227,8 @@ def _rows_cell(source: Source) -> str:
     return _cell(text)
 
 
-def sources_markdown(sources: list[Source]) -> list[str]:
-    """The section "Quellen / Sources" as Markdown lines."""
+def sources_markdown(sources: list[Source], listed: int = SOURCES_LISTED) -> list[str]:
+    """The section "Quellen / Sources" as Markdown lines, the first `listed` sources in full."""
     lines = [
         '<a id="quellen"></a>',
         "## Quellen / Sources",
@@ -192,5 +250,16 @@ def sources_markdown(sources: list[Source]) -> list[str]:
         "| Quelle / source | Zeilen / rows |",
         "|---|---|",
     ]
-    lines += [f"| {_link(s.url)} | {_rows_cell(s)} |" for s in sources]
+    lines += [f"| {_link(s.url)} | {_rows_cell(s)} |" for s in sources[:listed]]
+    rest = len(sources[listed:])
+    if rest:
+        rows = sum(s.total for s in sources[listed:])
+        lines += [
+            "",
+            f"… und {rest} weitere Quellen mit {rows} Zeilen: siehe die Spalten `source_url` "
+            "der Datendateien.",
+            "",
+            f"*… and {rest} more sources with {rows} rows: see the `source_url` columns of "
+            "the data files.*",
+        ]
     return [*lines, ""]
