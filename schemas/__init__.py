@@ -31,6 +31,8 @@ class ColumnSpec:
     unit: str | None
     codelist: str | None
     pattern: Any
+    #: the standard whose maintained code list the column's values must be in
+    standard: Any
     references: tuple[str, str] | None
     derived: bool
     checks: tuple[pa.Check, ...]
@@ -82,6 +84,7 @@ class Dataset:
                     unit=meta.get("unit"),
                     codelist=meta.get("codelist"),
                     pattern=meta.get("pattern"),
+                    standard=meta.get("standard"),
                     references=tuple(ref.split(".", 1)) if ref else None,
                     derived=bool(meta.get("derived")),
                     checks=tuple(col.checks),

@@ -13,6 +13,7 @@ from typing import Any
 import pandera.pandas as pa
 
 from schemas.codelists import codes
+from schemas.standards import Standard, standard_codes
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def column(
     unit: str | None = None,
     codelist: str | None = None,
     pattern: Format | None = None,
+    standard: Standard | None = None,
     references: str | None = None,
     derived: bool = False,
     **checks: Any,
@@ -67,13 +69,17 @@ def column(
     """A pandera Field with German and English descriptions and the project's metadata.
 
     `codelist` adds an `isin` check against the named code list; `pattern` a
-    `str_matches` check; `references` ("dataset.column") declares a foreign key that the
+    `str_matches` check; `standard` an `isin` check against the standard's maintained
+    list, which then replaces the pattern's check (the pattern stays as documentation:
+    one wrong cell is one problem); `references` ("dataset.column") declares a foreign key that the
     pipeline checks across files; `derived` marks a column the pipeline computes, which
     curators do not write in raw/.
     """
     if codelist is not None:
         checks["isin"] = codes(codelist)
-    if pattern is not None:
+    if standard is not None:
+        checks["isin"] = list(standard_codes(standard))
+    elif pattern is not None:
         checks["str_matches"] = pattern.regex
     metadata = {
         "description_de": de,
@@ -81,6 +87,7 @@ def column(
         "unit": unit,
         "codelist": codelist,
         "pattern": pattern,
+        "standard": standard,
         "references": references,
         "derived": derived,
     }

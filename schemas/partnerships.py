@@ -7,6 +7,7 @@ import pandera.pandas as pa
 
 from schemas.dates import this_year
 from schemas.fields import COUNTRY_CODE, HTTPS_URL, SLUG, WIKIDATA_ID, column, year_column
+from schemas.standards import ISO_3166_1_ALPHA_2
 from schemas.types import Date, Decimal, Integer, Text
 
 PRIMARY_KEY = ["partnership_id"]
@@ -31,6 +32,7 @@ class Partnerships(pa.DataFrameModel):
         de="Staat der Partnerstadt (ISO 3166-1 alpha-2)",
         en="Country of the partner city (ISO 3166-1 alpha-2)",
         pattern=COUNTRY_CODE,
+        standard=ISO_3166_1_ALPHA_2,
     )
     partnership_type: Text = column(
         de="Art der Partnerschaft", en="Kind of partnership", codelist="partnership_type"

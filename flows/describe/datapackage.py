@@ -24,6 +24,7 @@ from flows.describe.metadata import Metadata, load_metadata
 from flows.write.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
 from schemas import DATASETS, ColumnSpec, Dataset
 from schemas.codelists import codes
+from schemas.standards import standard_codes
 
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -71,6 +72,8 @@ def field_descriptor(c: ColumnSpec) -> dict:
         constraints["required"] = True
     if c.codelist:
         constraints["enum"] = codes(c.codelist)
+    if c.standard is not None:
+        constraints["enum"] = list(standard_codes(c.standard))
     if c.pattern is not None:
         constraints["pattern"] = c.pattern.regex.removeprefix("^").removesuffix("$")
     for check in c.checks:

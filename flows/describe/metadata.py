@@ -15,6 +15,7 @@ from typing import Any
 
 from flows.common.settings import metadata_path
 from schemas import DATASETS, Dataset
+from schemas.standards import language_alpha_3
 
 #: environment variable naming another metadata file (tests, other deployments)
 
@@ -91,7 +92,6 @@ GEOCODING_LEVELS = {
     "international", "european", "federal", "state", "administrativeDistrict", "municipality",
 }  # fmt: skip
 
-LANGUAGES = {"de": "DEU", "en": "ENG"}
 URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 REGIONAL_KEY = re.compile(r"^[0-9]{12}$")
@@ -153,7 +153,7 @@ class Metadata:
 
     @property
     def language_uris(self) -> list[str]:
-        return [f"{EU_AUTHORITY}/language/{LANGUAGES[code]}" for code in self.languages]
+        return [f"{EU_AUTHORITY}/language/{language_alpha_3(c).upper()}" for c in self.languages]
 
     @property
     def spatial_uri(self) -> str:
@@ -193,8 +193,8 @@ def parse_metadata(raw: dict[str, Any], source: str = "metadata.toml") -> Metada
         raise keys.error("contact_point", "needs an email or a url (or both)")
     languages = keys.text_list("catalog.languages")
     for code in languages:
-        if code not in LANGUAGES:
-            raise keys.error("catalog.languages", f"{code!r} is not one of {sorted(LANGUAGES)}")
+        if language_alpha_3(code) is None:
+            raise keys.error("catalog.languages", f"{code!r} is not an ISO 639-1 language code")
     regional_key = keys.text("spatial.regional_key")
     if not REGIONAL_KEY.match(regional_key):
         raise keys.error("spatial.regional_key", "must be the 12-digit Amtlicher Regionalschlüssel")
