@@ -26,6 +26,8 @@ class ColumnSpec:
     name: str
     type: str
     required: bool
+    label_de: str
+    label_en: str
     description_de: str
     description_en: str
     unit: str | None
@@ -79,6 +81,8 @@ class Dataset:
                     name=name,
                     type=logical_type(col.dtype),
                     required=not col.nullable,
+                    label_de=meta.get("label_de", ""),
+                    label_en=meta.get("label_en", ""),
                     description_de=meta.get("description_de", ""),
                     description_en=meta.get("description_en", ""),
                     unit=meta.get("unit"),

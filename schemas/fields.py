@@ -57,6 +57,8 @@ def column(
     *,
     de: str,
     en: str,
+    label_de: str = "",
+    label_en: str = "",
     required: bool = True,
     unit: str | None = None,
     codelist: str | None = None,
@@ -66,7 +68,11 @@ def column(
     derived: bool = False,
     **checks: Any,
 ) -> Any:
-    """A pandera Field with German and English descriptions and the project's metadata.
+    """A pandera Field with German and English labels and descriptions and the project's
+    metadata.
+
+    The labels are the short names a portal shows as column headings (Opendatasoft's
+    schema files, the Table Schema's `title`); tests/test_schemas.py requires them.
 
     `codelist` adds an `isin` check against the named code list; `pattern` a
     `str_matches` check; `standard` an `isin` check against the standard's maintained
@@ -82,6 +88,8 @@ def column(
     elif pattern is not None:
         checks["str_matches"] = pattern.regex
     metadata = {
+        "label_de": label_de,
+        "label_en": label_en,
         "description_de": de,
         "description_en": en,
         "unit": unit,
@@ -94,5 +102,5 @@ def column(
     return pa.Field(nullable=not required, description=en, metadata=metadata, **checks)
 
 
-def year_column(*, de: str, en: str, required: bool = True) -> Any:
-    return column(de=de, en=en, required=required, ge=FIRST_YEAR)
+def year_column(*, required: bool = True, **texts: str) -> Any:
+    return column(**texts, required=required, ge=FIRST_YEAR)

@@ -59,6 +59,8 @@ def table_schema(ds: Dataset) -> dict:
 def field_descriptor(c: ColumnSpec) -> dict:
     descriptor: dict = {
         "name": c.name,
+        "title": c.label_en,
+        "title_de": c.label_de,
         "type": c.type,
         "description": c.description_en,
         "description_de": c.description_de,

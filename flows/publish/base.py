@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from flows.common.digests import sha256_file
+from flows.describe.opendatasoft import is_schema_file
 from flows.write.datasets import dataset_files
 from schemas import DATASETS
 
@@ -84,10 +85,18 @@ def is_metadata(name: str) -> bool:
     return name not in DATA_FILES
 
 
+def upload_stage(name: str) -> int:
+    """0 data, 1 the field schemas index.csv names, 2 index.csv and the other metadata:
+    a harvester that reads index.csv finds every file it names."""
+    if not is_metadata(name):
+        return 0
+    return 1 if is_schema_file(name) else 2
+
+
 def release_files(folder: Path) -> list[Path]:
     """The release's files in upload order: data first, index and metadata last."""
     files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
-    return sorted(files, key=lambda p: (is_metadata(p.name), p.name))
+    return sorted(files, key=lambda p: (upload_stage(p.name), p.name))
 
 
 def manifest_bytes(hashes: dict[str, str]) -> bytes:
