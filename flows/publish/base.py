@@ -52,17 +52,20 @@ class PublishResult:
     deleted: list[str] = field(default_factory=list)
     #: changed descriptions without a new upload (CKAN datasets and resources)
     updated: list[str] = field(default_factory=list)
+    #: files whose rows were loaded into a typed table (CKAN's DataStore)
+    loaded: list[str] = field(default_factory=list)
     bytes_uploaded: int = 0
 
     @property
     def transferred(self) -> bool:
-        return bool(self.uploaded or self.deleted or self.updated)
+        return bool(self.uploaded or self.deleted or self.updated or self.loaded)
 
     def merge(self, other: PublishResult) -> None:
         self.uploaded += other.uploaded
         self.unchanged += other.unchanged
         self.deleted += other.deleted
         self.updated += other.updated
+        self.loaded += other.loaded
         self.bytes_uploaded += other.bytes_uploaded
 
     def summary(self) -> str:
@@ -73,6 +76,8 @@ class PublishResult:
             parts.append(f"uploaded {len(self.uploaded)} files ({self.bytes_uploaded} bytes)")
         if self.updated:
             parts.append(f"updated the description of {len(self.updated)}")
+        if self.loaded:
+            parts.append(f"loaded {len(self.loaded)} into typed DataStore tables")
         if self.unchanged:
             parts.append(f"{len(self.unchanged)} unchanged")
         if self.deleted:

@@ -8,8 +8,10 @@ catalog.*, index.csv) are not uploaded: the portal publishes its own catalogue.
 Upsert: `package_show` by name, then create or patch. A new dataset is created private
 and made public only after its resources are in, so nobody sees it half-filled.
 Resources are matched by name; each carries `hash = sha256:<hex>`, and a resource with
-the same hash is left alone. The resources list is never sent with a package (CKAN
-would delete every resource missing from it): resources change one by one.
+the same hash is left alone. The CSV resource's rows also go into CKAN's DataStore as a
+typed table with its Data Dictionary (flows.publish.ckan_datastore). The resources
+list is never sent with a package (CKAN would delete every resource missing from it):
+resources change one by one.
 
 Environment: PARTNERSHIPS_CKAN_API_TOKEN (required); PARTNERSHIPS_CKAN_ORGANIZATION
 when the URL names no organization.
@@ -31,6 +33,7 @@ from flows.publish.base import (
     TransientTargetError,
     sha256_file,
 )
+from flows.publish.ckan_datastore import sync_datastore
 from flows.write.datasets import dataset_files
 from schemas import DATASETS, Dataset
 
@@ -161,20 +164,27 @@ def publish_dataset(ckan, target: CkanTarget, ds: Dataset, files: list[Path]) ->
     for path in files:
         fields = resource_fields(ds, path, sha256_file(path))
         resource = existing.get(path.name)
+        uploaded = False
         if resource is not None and resource.get("hash") == fields["hash"]:
             if any(resource.get(k) != v for k, v in fields.items()):
-                ckan.action.resource_patch(id=resource["id"], **fields)
+                resource = ckan.action.resource_patch(id=resource["id"], **fields)
                 result.updated.append(path.name)
             else:
                 result.unchanged.append(path.name)
-            continue
-        with open(path, "rb") as upload:
-            if resource is None:
-                ckan.action.resource_create(package_id=package["id"], upload=upload, **fields)
-            else:
-                ckan.action.resource_patch(id=resource["id"], upload=upload, **fields)
-        result.uploaded.append(path.name)
-        result.bytes_uploaded += path.stat().st_size
+        else:
+            with open(path, "rb") as upload:
+                if resource is None:
+                    create = ckan.action.resource_create
+                    resource = create(package_id=package["id"], upload=upload, **fields)
+                else:
+                    resource = ckan.action.resource_patch(
+                        id=resource["id"], upload=upload, **fields
+                    )
+            uploaded = True
+            result.uploaded.append(path.name)
+            result.bytes_uploaded += path.stat().st_size
+        if path.name == f"{ds.name}.csv" and sync_datastore(ckan, ds, resource, path, uploaded):
+            result.loaded.append(path.name)
     for stale in sorted(set(existing) - {p.name for p in files}):
         ckan.action.resource_delete(id=existing[stale]["id"])
         result.deleted.append(stale)
