@@ -55,8 +55,16 @@ def country_names(code: str) -> tuple[str, str]:
 
 
 def standard_codes(standard: Standard) -> tuple[str, ...]:
+    """Every code the standard assigns (compared by value: pandera copies the metadata)."""
     if standard == ISO_3166_1_ALPHA_2:
         return country_codes()
+    raise KeyError(standard.name)
+
+
+def standard_names(standard: Standard, code: str) -> tuple[str, str]:
+    """The German and English name the standard gives a code."""
+    if standard == ISO_3166_1_ALPHA_2:
+        return country_names(code)
     raise KeyError(standard.name)
 
 

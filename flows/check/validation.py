@@ -23,7 +23,7 @@ from flows.read.raw_csv import RawTable, read_raw
 from schemas import DATASETS, Dataset, dataset
 from schemas.codelists import all_codes, labelled
 from schemas.dates import derive_date_columns
-from schemas.standards import Standard, country_names, standard_codes
+from schemas.standards import Standard, standard_codes, standard_names
 
 
 @dataclass
@@ -86,8 +86,8 @@ def codelist_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """schemas/codelists.csv, plus the names of the standard codes the data uses (the
     countries of the partnerships, in German and English, from pycountry)."""
     rows = [(c.codelist, c.code, c.label_de, c.label_en) for c in all_codes()]
-    rows += [(standard.codelist, code, *country_names(code)) for standard, code in
-             used_standard_codes(frames)]  # fmt: skip
+    for standard, code in used_standard_codes(frames):
+        rows.append((standard.codelist, code, *standard_names(standard, code)))
     frame = pd.DataFrame(rows, columns=["codelist", "code", "label_de", "label_en"])
     return frame.astype(pd.StringDtype())
 
@@ -101,8 +101,8 @@ def used_standard_codes(frames: dict[str, pd.DataFrame]) -> list[tuple[Standard,
             if spec.standard is None or frame is None:
                 continue
             known = set(standard_codes(spec.standard))
-            used |= {(spec.standard, code) for code in frame[spec.name].dropna().unique()
-                     if code in known}  # fmt: skip
+            found = set(frame[spec.name].dropna().unique()) & known
+            used |= {(spec.standard, code) for code in found}
     return sorted(used, key=lambda pair: (pair[0].codelist, pair[1]))
 
 
@@ -261,12 +261,12 @@ class _FailureTranslator:
 
 def standard_details(standard: Standard, value: object) -> dict[str, str]:
     """The example and, where the value only differs in case or spaces, the code meant."""
-    example_de, example_en = country_names(standard.example)
+    example_de, example_en = standard_names(standard, standard.example)
     details = {"example": standard.example, "example_de": example_de, "example_en": example_en}
     details |= {"suggestion_de": "", "suggestion_en": ""}
     meant = str(value or "").strip().upper()
     if meant != value and meant in standard_codes(standard):
-        meant_de, meant_en = country_names(meant)
+        meant_de, meant_en = standard_names(standard, meant)
         details["suggestion_de"] = f"; gemeint ist wohl {meant} ({meant_de})"
         details["suggestion_en"] = f"; probably {meant} ({meant_en}) is meant"
     return details
