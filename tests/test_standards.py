@@ -89,3 +89,12 @@ def test_iso_639_1_languages_map_to_the_eu_language_vocabulary(code: str, eu: st
     assert metadata.language_uris == [
         f"http://publications.europa.eu/resource/authority/language/{eu}"
     ]
+
+
+def test_a_new_pycountry_is_an_input_of_the_release(tmp_path: Path) -> None:
+    """Country names come from pycountry: a new version must rebuild, not count as no-op."""
+    from importlib.metadata import version
+
+    from flows.release.manifest import input_hashes
+
+    assert input_hashes(FIXTURES / "base")["packages/pycountry"] == version("pycountry")
