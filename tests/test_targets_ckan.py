@@ -285,3 +285,17 @@ def test_a_csv_that_does_not_fit_its_model_is_rejected_before_the_datastore(
     (folder / "events.csv").write_bytes(b"changed\r\n")
     with pytest.raises(targets.PublishRejected, match=r"events\.csv: cannot load it"):
         targets.publish(folder, target_url(ckan_env, "bad-"))
+
+
+def test_datastore_off_publishes_the_files_only(
+    release: Path,  # noqa: F811
+    ckan_env: CkanServer,
+) -> None:
+    url = target_url(ckan_env, "off-") + "&datastore=off"
+
+    result = targets.publish(release, url)
+
+    assert result.loaded == [] and result.uploaded
+    remote = ckanapi.RemoteCKAN(ckan_env.url, apikey=ckan_env.token)
+    for ds in DATASETS:
+        assert not datastore_resource(remote, url, ds).get("datastore_active")

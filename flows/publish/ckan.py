@@ -1,7 +1,8 @@
 """A CKAN portal through its Action API (ckanapi): `ckan+https://host?organization=NAME`.
 
 One CKAN dataset per dataset of `schemas.DATASETS`, named `<prefix><name>` (prefix
-`dortmund-international-` unless the URL says `&prefix=...`), with one resource per
+`dortmund-international-` unless the URL says `&prefix=...`; `&datastore=off` leaves
+the DataStore alone), with one resource per
 file of that dataset (CSV, Parquet, JSON). The release-wide files (datapackage.json,
 catalog.*, index.csv) are not uploaded: the portal publishes its own catalogue.
 
@@ -69,6 +70,8 @@ class CkanTarget:
                 f"{self.display}: no organization: add ?organization=NAME or set {ORGANIZATION_VAR}"
             )
         self.prefix = query.get("prefix", DEFAULT_PREFIX)
+        #: `&datastore=off` for a CKAN without the datastore plugin
+        self.datastore = query.get("datastore", "on") != "off"
         (self.token,) = credentials.require(self.display, TOKEN_VAR)
 
     def package_name(self, ds: Dataset) -> str:
@@ -183,7 +186,8 @@ def publish_dataset(ckan, target: CkanTarget, ds: Dataset, files: list[Path]) ->
             uploaded = True
             result.uploaded.append(path.name)
             result.bytes_uploaded += path.stat().st_size
-        if path.name == f"{ds.name}.csv" and sync_datastore(ckan, ds, resource, path, uploaded):
+        is_table = target.datastore and path.name == f"{ds.name}.csv"
+        if is_table and sync_datastore(ckan, ds, resource, path, uploaded):
             result.loaded.append(path.name)
     for stale in sorted(set(existing) - {p.name for p in files}):
         ckan.action.resource_delete(id=existing[stale]["id"])
@@ -216,6 +220,13 @@ def publish_ckan(release_folder: Path, url: str) -> PublishResult:
         raise AuthenticationFailed(f"{target.display}: not authorized: {error}") from None
     except (ckanapi.ValidationError, ckanapi.NotFound, ckanapi.SearchError) as error:
         raise PublishRejected(f"{target.display}: {type(error).__name__}: {error}") from None
-    except (ckanapi.CKANAPIError, requests.RequestException, OSError) as error:
+    except ckanapi.CKANAPIError as error:
+        if "Action name not known: datastore_" in str(error):
+            raise PublishRejected(
+                f"{target.display}: the portal has no DataStore (the datastore plugin); "
+                "add &datastore=off to the URL to publish the files only"
+            ) from None
+        raise TransientTargetError(f"{target.display}: {type(error).__name__}: {error}") from error
+    except (requests.RequestException, OSError) as error:
         raise TransientTargetError(f"{target.display}: {type(error).__name__}: {error}") from error
     return result
