@@ -82,11 +82,11 @@ def typed_and_checked(
     return derived.result(), keys.result()
 
 
-def codelist_frame(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def codelist_frame(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """schemas/codelists.csv, plus the names of the standard codes the data uses (the
     countries of the partnerships, in German and English, from pycountry)."""
     rows = [(c.codelist, c.code, c.label_de, c.label_en) for c in all_codes()]
-    for standard, code in used_standard_codes(frames):
+    for standard, code in used_standard_codes(frames or {}):
         rows.append((standard.codelist, code, *standard_names(standard, code)))
     frame = pd.DataFrame(rows, columns=["codelist", "code", "label_de", "label_en"])
     return frame.astype(pd.StringDtype())
