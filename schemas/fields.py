@@ -77,9 +77,9 @@ def column(
     `codelist` adds an `isin` check against the named code list; `pattern` a
     `str_matches` check; `standard` an `isin` check against the standard's maintained
     list, which then replaces the pattern's check (the pattern stays as documentation:
-    one wrong cell is one problem); `references` ("dataset.column") declares a foreign key that the
-    pipeline checks across files; `derived` marks a column the pipeline computes, which
-    curators do not write in raw/.
+    one wrong cell is one problem); `references` ("dataset.column") declares a foreign
+    key that the pipeline checks across files; `derived` marks a column the pipeline
+    computes, which curators do not write in raw/.
     """
     if codelist is not None:
         checks["isin"] = codes(codelist)
