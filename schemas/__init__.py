@@ -26,11 +26,15 @@ class ColumnSpec:
     name: str
     type: str
     required: bool
+    label_de: str
+    label_en: str
     description_de: str
     description_en: str
     unit: str | None
     codelist: str | None
     pattern: Any
+    #: the standard whose maintained code list the column's values must be in
+    standard: Any
     references: tuple[str, str] | None
     derived: bool
     checks: tuple[pa.Check, ...]
@@ -77,11 +81,14 @@ class Dataset:
                     name=name,
                     type=logical_type(col.dtype),
                     required=not col.nullable,
+                    label_de=meta.get("label_de", ""),
+                    label_en=meta.get("label_en", ""),
                     description_de=meta.get("description_de", ""),
                     description_en=meta.get("description_en", ""),
                     unit=meta.get("unit"),
                     codelist=meta.get("codelist"),
                     pattern=meta.get("pattern"),
+                    standard=meta.get("standard"),
                     references=tuple(ref.split(".", 1)) if ref else None,
                     derived=bool(meta.get("derived")),
                     checks=tuple(col.checks),

@@ -14,11 +14,15 @@ class AidShipments(dates.PartialDateRules, DeepLinkRules):
     """Aid shipments to partner cities / Hilfslieferungen an Partnerstädte."""
 
     shipment_id: Text = column(
+        label_de="Lieferung (Kennung)",
+        label_en="Shipment (id)",
         de="Kurzname der Lieferung oder Aktion, eindeutig",
         en="Short name of the delivery or campaign, unique",
         pattern=SLUG,
     )
     partnership_id: Text = column(
+        label_de="Partnerschaft (Kennung)",
+        label_en="Partnership (id)",
         de="Partnerschaft, der die Lieferung galt",
         en="Partnership the delivery belongs to",
         pattern=SLUG,
@@ -33,19 +37,35 @@ class AidShipments(dates.PartialDateRules, DeepLinkRules):
     date_start: Date = dates.date_start()
     date_end: Date = dates.date_end()
     transport_mode: Text = column(
+        label_de="Verkehrsmittel",
+        label_en="Means of transport",
         de="Verkehrsmittel, leer wenn nicht belegt oder ohne Transport",
         en="Means of transport, empty when undocumented or without transport",
         required=False,
         codelist="transport_mode",
     )
     goods_category: Text = column(
-        de="Art der Hilfsgüter", en="Kind of goods", codelist="goods_category"
+        label_de="Art der Güter",
+        label_en="Kind of goods",
+        de="Art der Hilfsgüter",
+        en="Kind of goods",
+        codelist="goods_category",
     )
-    recipient: Text = column(de="Empfänger der Hilfe", en="Recipient of the aid")
+    recipient: Text = column(
+        label_de="Empfänger",
+        label_en="Recipient",
+        de="Empfänger der Hilfe",
+        en="Recipient of the aid",
+    )
     organiser: Text = column(
-        de="Wer die Hilfe organisiert oder finanziert hat", en="Who organised or funded the aid"
+        label_de="Organisiert von",
+        label_en="Organised by",
+        de="Wer die Hilfe organisiert oder finanziert hat",
+        en="Who organised or funded the aid",
     )
     weight_kg: Decimal = column(
+        label_de="Gewicht (kg)",
+        label_en="Weight (kg)",
         de="Gewicht der Güter in Kilogramm, leer wenn nicht belegt",
         en="Weight of the goods in kilograms, empty when undocumented",
         required=False,
@@ -53,14 +73,23 @@ class AidShipments(dates.PartialDateRules, DeepLinkRules):
         ge=0,
     )
     value_eur: Decimal = column(
+        label_de="Wert (Euro)",
+        label_en="Value (euros)",
         de="Wert der Hilfe in Euro, leer wenn nicht belegt",
         en="Value of the aid in euros, empty when undocumented",
         required=False,
         unit="EUR",
         ge=0,
     )
-    description_de: Text = column(de="Beschreibung auf Deutsch", en="Description in German")
+    description_de: Text = column(
+        label_de="Beschreibung",
+        label_en="Description (German)",
+        de="Beschreibung auf Deutsch",
+        en="Description in German",
+    )
     source_url: Text = column(
+        label_de="Quelle",
+        label_en="Source",
         de="Quelle der Angaben dieser Zeile",
         en="Source of the facts in this row",
         pattern=HTTPS_URL,

@@ -13,10 +13,30 @@ PRIMARY_KEY = ["codelist", "code"]
 class CodelistEntries(pa.DataFrameModel):
     """Code lists with German and English labels / Codelisten mit Beschriftungen."""
 
-    codelist: Text = column(de="Name der Codeliste", en="Name of the code list")
-    code: Text = column(de="Code, wie er in den Daten steht", en="Code as it appears in the data")
-    label_de: Text = column(de="Deutsche Bezeichnung", en="German label")
-    label_en: Text = column(de="Englische Bezeichnung", en="English label")
+    codelist: Text = column(
+        label_de="Codeliste",
+        label_en="Code list",
+        de="Name der Codeliste",
+        en="Name of the code list",
+    )
+    code: Text = column(
+        label_de="Code",
+        label_en="Code",
+        de="Code, wie er in den Daten steht",
+        en="Code as it appears in the data",
+    )
+    label_de: Text = column(
+        label_de="Bezeichnung (deutsch)",
+        label_en="Label (German)",
+        de="Deutsche Bezeichnung",
+        en="German label",
+    )
+    label_en: Text = column(
+        label_de="Bezeichnung (englisch)",
+        label_en="Label (English)",
+        de="Englische Bezeichnung",
+        en="English label",
+    )
 
     class Config:
         strict = True

@@ -24,11 +24,18 @@ def this_year() -> int:
 
 
 def year() -> object:
-    return year_column(de="Jahr des Ereignisses (ab 1945)", en="Year of the event (1945 or later)")
+    return year_column(
+        label_de="Jahr",
+        label_en="Year",
+        de="Jahr des Ereignisses (ab 1945)",
+        en="Year of the event (1945 or later)",
+    )
 
 
 def month() -> object:
     return column(
+        label_de="Monat",
+        label_en="Month",
         de="Monat (1-12), leer wenn unbekannt",
         en="Month (1-12), empty when unknown",
         required=False,
@@ -38,6 +45,8 @@ def month() -> object:
 
 def day() -> object:
     return column(
+        label_de="Tag",
+        label_en="Day",
         de="Tag im Monat (1-31), leer wenn unbekannt; setzt einen Monat voraus",
         en="Day of the month (1-31), empty when unknown; requires a month",
         required=False,
@@ -47,6 +56,8 @@ def day() -> object:
 
 def date_note_de() -> object:
     return column(
+        label_de="Hinweis zur Datierung",
+        label_en="Note on the dating",
         de="Erläuterung zur Datierung, z. B. 'Frühsommer' oder 'ab 1990 über mehrere Jahre'",
         en="Note on the dating in German, e.g. 'Frühsommer' (early summer)",
         required=False,
@@ -55,6 +66,8 @@ def date_note_de() -> object:
 
 def date_edtf() -> object:
     return column(
+        label_de="Datum",
+        label_en="Date",
         de="Datum in der bekannten Genauigkeit (EDTF/ISO 8601-2): JJJJ, JJJJ-MM oder JJJJ-MM-TT",
         en="Date at its known precision (EDTF/ISO 8601-2): YYYY, YYYY-MM or YYYY-MM-DD",
         derived=True,
@@ -63,6 +76,8 @@ def date_edtf() -> object:
 
 def date_precision() -> object:
     return column(
+        label_de="Genauigkeit des Datums",
+        label_en="Date precision",
         de="Genauigkeit des Datums",
         en="Precision of the date",
         codelist="date_precision",
@@ -72,6 +87,8 @@ def date_precision() -> object:
 
 def date_start() -> object:
     return column(
+        label_de="Beginn",
+        label_en="Start",
         de="Erster Tag des Zeitraums, den das Datum bezeichnet",
         en="First day of the period the date denotes",
         derived=True,
@@ -80,6 +97,8 @@ def date_start() -> object:
 
 def date_end() -> object:
     return column(
+        label_de="Ende",
+        label_en="End",
         de="Letzter Tag des Zeitraums, den das Datum bezeichnet",
         en="Last day of the period the date denotes",
         derived=True,

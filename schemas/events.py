@@ -14,15 +14,27 @@ class Events(dates.PartialDateRules, SourceNoteRules):
     """Events of the partnerships / Ereignisse der Partnerschaften."""
 
     event_id: Text = column(
-        de="Kurzname des Ereignisses, eindeutig", en="Short name of the event, unique", pattern=SLUG
+        label_de="Ereignis (Kennung)",
+        label_en="Event (id)",
+        de="Kurzname des Ereignisses, eindeutig",
+        en="Short name of the event, unique",
+        pattern=SLUG,
     )
     partnership_id: Text = column(
+        label_de="Partnerschaft (Kennung)",
+        label_en="Partnership (id)",
         de="Partnerschaft, zu der das Ereignis gehört",
         en="Partnership the event belongs to",
         pattern=SLUG,
         references="partnerships.partnership_id",
     )
-    event_type: Text = column(de="Art des Ereignisses", en="Kind of event", codelist="event_type")
+    event_type: Text = column(
+        label_de="Art des Ereignisses",
+        label_en="Kind of event",
+        de="Art des Ereignisses",
+        en="Kind of event",
+        codelist="event_type",
+    )
     year: Integer = dates.year()
     month: Integer = dates.month()
     day: Integer = dates.day()
@@ -32,22 +44,35 @@ class Events(dates.PartialDateRules, SourceNoteRules):
     date_start: Date = dates.date_start()
     date_end: Date = dates.date_end()
     title_de: Text = column(
-        de="Titel des Ereignisses auf Deutsch", en="Title of the event in German"
+        label_de="Titel",
+        label_en="Title (German)",
+        de="Titel des Ereignisses auf Deutsch",
+        en="Title of the event in German",
     )
     description_de: Text = column(
-        de="Beschreibung auf Deutsch", en="Description in German", required=False
+        label_de="Beschreibung",
+        label_en="Description (German)",
+        de="Beschreibung auf Deutsch",
+        en="Description in German",
+        required=False,
     )
     location: Text = column(
+        label_de="Ort",
+        label_en="Place",
         de="Ort des Ereignisses, leer wenn nicht belegt",
         en="Place of the event, empty when undocumented",
         required=False,
     )
     source_url: Text = column(
+        label_de="Quelle",
+        label_en="Source",
         de="Quelle der Angaben dieser Zeile",
         en="Source of the facts in this row",
         pattern=HTTPS_URL,
     )
     source_note: Text = column(
+        label_de="Quellenangabe",
+        label_en="Source note",
         de="Genauere Angabe zur Quelle, z. B. Datum einer Pressemitteilung",
         en="Closer reference to the source, e.g. the date of a press release",
         required=False,

@@ -13,6 +13,7 @@ from typing import Any
 import pandera.pandas as pa
 
 from schemas.codelists import codes
+from schemas.standards import Standard, standard_codes
 
 
 @dataclass(frozen=True)
@@ -56,36 +57,50 @@ def column(
     *,
     de: str,
     en: str,
+    label_de: str = "",
+    label_en: str = "",
     required: bool = True,
     unit: str | None = None,
     codelist: str | None = None,
     pattern: Format | None = None,
+    standard: Standard | None = None,
     references: str | None = None,
     derived: bool = False,
     **checks: Any,
 ) -> Any:
-    """A pandera Field with German and English descriptions and the project's metadata.
+    """A pandera Field with German and English labels and descriptions and the project's
+    metadata.
+
+    The labels are the short names a portal shows as column headings (Opendatasoft's
+    schema files, the Table Schema's `title`); tests/test_schemas.py requires them.
 
     `codelist` adds an `isin` check against the named code list; `pattern` a
-    `str_matches` check; `references` ("dataset.column") declares a foreign key that the
-    pipeline checks across files; `derived` marks a column the pipeline computes, which
-    curators do not write in raw/.
+    `str_matches` check; `standard` an `isin` check against the standard's maintained
+    list, which then replaces the pattern's check (the pattern stays as documentation:
+    one wrong cell is one problem); `references` ("dataset.column") declares a foreign
+    key that the pipeline checks across files; `derived` marks a column the pipeline
+    computes, which curators do not write in raw/.
     """
     if codelist is not None:
         checks["isin"] = codes(codelist)
-    if pattern is not None:
+    if standard is not None:
+        checks["isin"] = list(standard_codes(standard))
+    elif pattern is not None:
         checks["str_matches"] = pattern.regex
     metadata = {
+        "label_de": label_de,
+        "label_en": label_en,
         "description_de": de,
         "description_en": en,
         "unit": unit,
         "codelist": codelist,
         "pattern": pattern,
+        "standard": standard,
         "references": references,
         "derived": derived,
     }
     return pa.Field(nullable=not required, description=en, metadata=metadata, **checks)
 
 
-def year_column(*, de: str, en: str, required: bool = True) -> Any:
-    return column(de=de, en=en, required=required, ge=FIRST_YEAR)
+def year_column(*, required: bool = True, **texts: str) -> Any:
+    return column(**texts, required=required, ge=FIRST_YEAR)

@@ -8,6 +8,7 @@ import pandera.pandas as pa
 from schemas.dates import this_year
 from schemas.fields import COUNTRY_CODE, HTTPS_URL, SLUG, WIKIDATA_ID, column, year_column
 from schemas.provenance import SourceNoteRules
+from schemas.standards import ISO_3166_1_ALPHA_2
 from schemas.types import Date, Decimal, Integer, Text
 
 PRIMARY_KEY = ["partnership_id"]
@@ -17,40 +18,62 @@ class Partnerships(SourceNoteRules):
     """Partnerships of the City of Dortmund / Partnerschaften der Stadt Dortmund."""
 
     partnership_id: Text = column(
+        label_de="Partnerschaft (Kennung)",
+        label_en="Partnership (id)",
         de="Kurzname der Partnerschaft, eindeutig und dauerhaft",
         en="Short name of the partnership, unique and stable",
         pattern=SLUG,
     )
     partner_city: Text = column(
-        de="Name der Partnerstadt auf Deutsch", en="German name of the partner city"
+        label_de="Partnerstadt",
+        label_en="Partner city",
+        de="Name der Partnerstadt auf Deutsch",
+        en="German name of the partner city",
     )
     partner_city_local: Text = column(
+        label_de="Name in Landessprache",
+        label_en="Local name",
         de="Name der Partnerstadt in ihrer Landessprache und Schrift",
         en="Name of the partner city in its own language and script",
     )
     country_code: Text = column(
+        label_de="Staat",
+        label_en="Country",
         de="Staat der Partnerstadt (ISO 3166-1 alpha-2)",
         en="Country of the partner city (ISO 3166-1 alpha-2)",
         pattern=COUNTRY_CODE,
+        standard=ISO_3166_1_ALPHA_2,
     )
     partnership_type: Text = column(
-        de="Art der Partnerschaft", en="Kind of partnership", codelist="partnership_type"
+        label_de="Art der Partnerschaft",
+        label_en="Kind of partnership",
+        de="Art der Partnerschaft",
+        en="Kind of partnership",
+        codelist="partnership_type",
     )
     status: Text = column(
+        label_de="Stand",
+        label_en="Status",
         de="Heutiger Stand der Partnerschaft",
         en="Current state of the partnership",
         codelist="partnership_status",
     )
     established_year: Integer = year_column(
+        label_de="Gründungsjahr",
+        label_en="Year established",
         de="Jahr, in dem die Partnerschaft begründet wurde",
         en="Year the partnership was established",
     )
     established_on: Date = column(
+        label_de="Gründungsdatum",
+        label_en="Date established",
         de="Tag der Begründung, wenn er belegt ist (JJJJ-MM-TT), sonst leer",
         en="Day the partnership was established where documented (YYYY-MM-DD), else empty",
         required=False,
     )
     latitude: Decimal = column(
+        label_de="Breitengrad",
+        label_en="Latitude",
         de="Geografische Breite der Partnerstadt (WGS 84) in Dezimalgrad",
         en="Latitude of the partner city (WGS 84) in decimal degrees",
         required=False,
@@ -58,6 +81,8 @@ class Partnerships(SourceNoteRules):
         in_range={"min_value": -90, "max_value": 90},
     )
     longitude: Decimal = column(
+        label_de="Längengrad",
+        label_en="Longitude",
         de="Geografische Länge der Partnerstadt (WGS 84) in Dezimalgrad",
         en="Longitude of the partner city (WGS 84) in decimal degrees",
         required=False,
@@ -65,27 +90,37 @@ class Partnerships(SourceNoteRules):
         in_range={"min_value": -180, "max_value": 180},
     )
     coordinates_source_url: Text = column(
+        label_de="Quelle der Koordinaten",
+        label_en="Source of the coordinates",
         de="Quelle der Koordinaten; Pflicht, sobald Koordinaten angegeben sind",
         en="Source of the coordinates; required as soon as coordinates are given",
         required=False,
         pattern=HTTPS_URL,
     )
     wikidata_id: Text = column(
+        label_de="Wikidata-Objekt",
+        label_en="Wikidata item",
         de="Wikidata-Objekt der Partnerstadt, leer wenn nicht geprüft",
         en="Wikidata item of the partner city, empty when not checked",
         required=False,
         pattern=WIKIDATA_ID,
     )
     description_de: Text = column(
+        label_de="Beschreibung",
+        label_en="Description (German)",
         de="Kurze Beschreibung der Partnerschaft auf Deutsch",
         en="Short description of the partnership in German",
     )
     source_url: Text = column(
+        label_de="Quelle",
+        label_en="Source",
         de="Quelle der Angaben dieser Zeile",
         en="Source of the facts in this row",
         pattern=HTTPS_URL,
     )
     source_note: Text = column(
+        label_de="Quellenangabe",
+        label_en="Source note",
         de="Genauere Angabe zur Quelle, z. B. Datum einer Pressemitteilung",
         en="Closer reference to the source, e.g. the date of a press release",
         required=False,

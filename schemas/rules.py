@@ -24,6 +24,12 @@ RULES: dict[str, Rule] = {
         "ist kein Code der Codeliste {codelist}; erlaubt sind: {allowed_de}",
         "is not a code of the code list {codelist}; allowed are: {allowed_en}",
     ),
+    "not_iso_3166_1": Rule(
+        "ist kein Staat nach ISO 3166-1 alpha-2: zwei Großbuchstaben aus der ISO-Liste, "
+        "z. B. {example} ({example_de}){suggestion_de}",
+        "is not a country of ISO 3166-1 alpha-2: two capital letters from the ISO list, "
+        "e.g. {example} ({example_en}){suggestion_en}",
+    ),
     "str_matches": Rule("hat nicht die Form {hint_de}", "is not of the form {hint_en}"),
     "greater_than_or_equal_to": Rule(
         "muss mindestens {min_value} sein", "must be at least {min_value}"

@@ -19,7 +19,14 @@ from rdflib.compare import isomorphic
 
 from flows import pipeline
 from flows.common.settings import DEFAULT_METADATA as DEFAULT_PATH
-from flows.describe.catalog import DCATDE, SPDX, catalog_graph, temporal_coverage, write_catalog
+from flows.describe.catalog import (
+    DCATAP,
+    DCATDE,
+    SPDX,
+    catalog_graph,
+    temporal_coverage,
+    write_catalog,
+)
 from flows.describe.metadata import load_metadata, parse_metadata
 from flows.write.datasets import FORMATS, arrow_schema, write_dataset
 from schemas import DATASETS
@@ -199,7 +206,12 @@ def test_official_dcat_ap_de_shapes_find_no_violation(release: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "DOES NOT CONFORM" not in done.stdout
     assert done.stdout.count("conforms") == 2
-    assert "Results (" not in done.stdout  # not even a warning
+    assert "sh:Violation" not in done.stdout
+    # the only warnings: dcatde:politicalGeocodingURI, deprecated in 3.0, kept for GovData
+    warnings = done.stdout.count("Severity: sh:Warning")
+    deprecated = "Message: Deprecated: dcatde:politicalGeocodingURI"
+    assert warnings == done.stdout.count(deprecated) == 2 * len(DATASETS)
+    assert done.stdout.count("Severity:") == warnings
 
 
 @pytest.mark.slow
@@ -229,3 +241,21 @@ def test_a_dataset_without_rows_has_no_temporal_coverage(tmp_path: Path) -> None
     events = next(ds for ds in DATASETS if ds.name == "events")
     write_dataset(events, arrow_schema(events).empty_table(), tmp_path)
     assert temporal_coverage(events, tmp_path) is None
+
+
+def test_spatial_coverage_is_given_twice_for_govdatas_harvester(graph: Graph) -> None:
+    metadata = load_metadata()
+    for ds in DATASETS:
+        node = dataset_node(graph, ds.name)
+        region = URIRef(metadata.spatial_uri)
+        assert one(graph, node, ns.DCTERMS.spatial) == region
+        assert one(graph, node, DCATDE.politicalGeocodingURI) == region
+        assert one(graph, node, DCATDE.politicalGeocodingLevelURI) == URIRef(
+            metadata.geocoding_level_uri
+        )
+
+
+def test_dcat_ap_namespace_ends_with_a_slash(release: Path) -> None:
+    assert str(DCATAP) == "http://data.europa.eu/r5r/"
+    for name in ("catalog.ttl", "catalog.rdf"):
+        assert "r5r#" not in (release / name).read_text(encoding="utf-8")

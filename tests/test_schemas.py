@@ -22,6 +22,14 @@ def test_every_column_has_a_german_and_an_english_description(ds, column) -> Non
     assert column.description_de != column.description_en
 
 
+@pytest.mark.parametrize(("ds", "column"), COLUMNS)
+def test_every_column_has_a_short_german_and_english_label(ds, column) -> None:
+    """Portals show the labels as column headings (Opendatasoft's schema files)."""
+    assert column.label_de.strip(), f"{ds.name}.{column.name} lacks label_de"
+    assert column.label_en.strip(), f"{ds.name}.{column.name} lacks label_en"
+    assert len(column.label_de) <= 40 and len(column.label_en) <= 40
+
+
 @pytest.mark.parametrize("ds", DATASETS, ids=lambda d: d.name)
 def test_every_dataset_has_titles_descriptions_and_a_primary_key(ds) -> None:
     for key in ("title_de", "title_en", "description_de", "description_en"):

@@ -23,6 +23,7 @@ from flows.read.raw_csv import RawTable, read_raw
 from schemas import DATASETS, Dataset, dataset
 from schemas.codelists import all_codes, labelled
 from schemas.dates import derive_date_columns
+from schemas.standards import Standard, standard_codes, standard_names
 
 
 @dataclass
@@ -46,7 +47,7 @@ def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-pandera") as beside:
         for ds in DATASETS:
             if ds.raw_file is None:
-                frame = codelist_frame()
+                frame = codelist_frame(result.frames)
                 result.report.extend(check_frame(ds, frame, lines=None, file="codelists.csv"))
                 result.frames[ds.name] = frame
                 continue
@@ -81,10 +82,28 @@ def typed_and_checked(
     return derived.result(), keys.result()
 
 
-def codelist_frame() -> pd.DataFrame:
+def codelist_frame(frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """schemas/codelists.csv, plus the names of the standard codes the data uses (the
+    countries of the partnerships, in German and English, from pycountry)."""
     rows = [(c.codelist, c.code, c.label_de, c.label_en) for c in all_codes()]
+    for standard, code in used_standard_codes(frames or {}):
+        rows.append((standard.codelist, code, *standard_names(standard, code)))
     frame = pd.DataFrame(rows, columns=["codelist", "code", "label_de", "label_en"])
     return frame.astype(pd.StringDtype())
+
+
+def used_standard_codes(frames: dict[str, pd.DataFrame]) -> list[tuple[Standard, str]]:
+    """Every valid code of a standard that some dataset's column holds, sorted."""
+    used: set[tuple[Standard, str]] = set()
+    for ds in DATASETS:
+        frame = frames.get(ds.name)
+        for spec in ds.columns:
+            if spec.standard is None or frame is None:
+                continue
+            known = set(standard_codes(spec.standard))
+            found = set(frame[spec.name].dropna().unique()) & known
+            used |= {(spec.standard, code) for code in found}
+    return sorted(used, key=lambda pair: (pair[0].codelist, pair[1]))
 
 
 def with_derived_columns(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
@@ -196,6 +215,9 @@ class _FailureTranslator:
                 # a derived column only fails when its inputs did, which are reported
                 continue
             rule, details = self.column_rule(column, check, case.check_number)
+            standard = self.ds.column(column).standard
+            if standard is not None and rule == standard.rule:
+                details = standard_details(standard, self.value(row, column))
             problems.append(self.problem(rule, row, column, **details))
         return problems
 
@@ -213,6 +235,8 @@ class _FailureTranslator:
                 "allowed_de": ", ".join(f"{c.code} ({c.label_de})" for c in codes),
                 "allowed_en": ", ".join(f"{c.code} ({c.label_en})" for c in codes),
             }
+        if name == "isin" and spec.standard is not None:
+            return spec.standard.rule, {}
         if name == "str_matches" and spec.pattern is not None:
             details = {"hint_de": spec.pattern.hint_de, "hint_en": spec.pattern.hint_en}
         return name, details
@@ -233,6 +257,19 @@ class _FailureTranslator:
             lines = ", ".join(str(self.line(r)) for r in group_rows)
             problems += [self.problem("duplicate_key", r, pk[0], lines=lines) for r in group_rows]
         return problems
+
+
+def standard_details(standard: Standard, value: object) -> dict[str, str]:
+    """The example and, where the value only differs in case or spaces, the code meant."""
+    example_de, example_en = standard_names(standard, standard.example)
+    details = {"example": standard.example, "example_de": example_de, "example_en": example_en}
+    details |= {"suggestion_de": "", "suggestion_en": ""}
+    meant = str(value or "").strip().upper()
+    if meant != value and meant in standard_codes(standard):
+        meant_de, meant_en = standard_names(standard, meant)
+        details["suggestion_de"] = f"; gemeint ist wohl {meant} ({meant_de})"
+        details["suggestion_en"] = f"; probably {meant} ({meant_en}) is meant"
+    return details
 
 
 # --- references between files -----------------------------------------------------

@@ -7,8 +7,9 @@ same release always serialises to the same bytes: rdflib's Turtle writer sorts, 
 RDF/XML writers follow the store's hash order, hence the small sorted writer below.
 
 Spatial coverage follows DCAT-AP.de 3.0: the Regionalschlüssel URI is the value of
-dct:spatial and dcatde:politicalGeocodingLevelURI names its level; the older
-dcatde:politicalGeocodingURI is deprecated in 3.0 (the official shapes warn about it).
+dct:spatial and dcatde:politicalGeocodingLevelURI names its level. The same URI is also
+given as dcatde:politicalGeocodingURI: 3.0 deprecates it (the official shapes warn), but
+GovData's harvester still reads it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from flows.describe.metadata import EU_AUTHORITY, Metadata, load_metadata
 from schemas import DATASETS, Dataset
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
-DCATAP = Namespace("http://data.europa.eu/r5r#")
+#: DCAT-AP's namespace ends with a slash; `r5r#` was a typo no reader recognises
+DCATAP = Namespace("http://data.europa.eu/r5r/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
@@ -149,9 +151,7 @@ def _add_dataset(
     add((dataset, DCTERMS.issued, Literal(issued, datatype=XSD.date)))
     add((dataset, DCTERMS.modified, Literal(issued, datatype=XSD.date)))
     add((dataset, DCTERMS.accrualPeriodicity, URIRef(metadata.frequency_uri)))
-    add((dataset, DCTERMS.spatial, URIRef(metadata.spatial_uri)))
-    add((URIRef(metadata.spatial_uri), RDF.type, DCTERMS.Location))
-    add((dataset, DCATDE.politicalGeocodingLevelURI, URIRef(metadata.geocoding_level_uri)))
+    _add_spatial(graph, dataset, metadata)
     for language in metadata.language_uris:
         add((dataset, DCTERMS.language, URIRef(language)))
     add((dataset, DCTERMS.accessRights, URIRef(f"{EU_AUTHORITY}/access-right/PUBLIC")))
@@ -171,6 +171,17 @@ def _add_dataset(
         add((dataset, DCAT.distribution, distribution))
         texts = (f"{meta.title_de} ({label_de})", f"{meta.title_en} ({label_en})")
         _add_distribution(graph, distribution, folder / file_name, texts, metadata, issued)
+
+
+def _add_spatial(graph: Graph, dataset: URIRef, metadata: Metadata) -> None:
+    """dct:spatial with the Regionalschlüssel URI and its level, as DCAT-AP.de 3.0 wants,
+    and the same URI as dcatde:politicalGeocodingURI, which 3.0 deprecates (the official
+    shapes only warn) but GovData's harvester (ckanext-dcatde) still reads."""
+    region = URIRef(metadata.spatial_uri)
+    graph.add((dataset, DCTERMS.spatial, region))
+    graph.add((region, RDF.type, DCTERMS.Location))
+    graph.add((dataset, DCATDE.politicalGeocodingURI, region))
+    graph.add((dataset, DCATDE.politicalGeocodingLevelURI, URIRef(metadata.geocoding_level_uri)))
 
 
 def _add_distribution(

@@ -24,6 +24,7 @@ from flows.describe.metadata import Metadata, load_metadata
 from flows.write.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
 from schemas import DATASETS, ColumnSpec, Dataset
 from schemas.codelists import codes
+from schemas.standards import standard_codes
 
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -58,6 +59,8 @@ def table_schema(ds: Dataset) -> dict:
 def field_descriptor(c: ColumnSpec) -> dict:
     descriptor: dict = {
         "name": c.name,
+        "title": c.label_en,
+        "title_de": c.label_de,
         "type": c.type,
         "description": c.description_en,
         "description_de": c.description_de,
@@ -71,6 +74,8 @@ def field_descriptor(c: ColumnSpec) -> dict:
         constraints["required"] = True
     if c.codelist:
         constraints["enum"] = codes(c.codelist)
+    if c.standard is not None:
+        constraints["enum"] = list(standard_codes(c.standard))
     if c.pattern is not None:
         constraints["pattern"] = c.pattern.regex.removeprefix("^").removesuffix("$")
     for check in c.checks:

@@ -51,6 +51,12 @@ def column_rules(c: ColumnSpec) -> list[str]:
         rules.append(f"Codeliste / code list [`{c.codelist}`](#codelist-{anchor(c.codelist)})")
     if c.pattern is not None:
         rules.append(f"{c.pattern.hint_de} / {c.pattern.hint_en}")
+    if c.standard is not None:
+        rules.append(
+            f"nur Codes der {c.standard.name}-Liste; Namen der verwendeten Codes im Datensatz "
+            f"`codelists` (`{c.standard.codelist}`) / only codes of the {c.standard.name} "
+            f"list; the names of the codes used are in the `codelists` dataset"
+        )
     constraints = field_descriptor(c).get("constraints", {})
     if "minimum" in constraints:
         rules.append(f"≥ {constraints['minimum']}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from flows.common.settings import metadata_path
 from schemas import DATASETS, Dataset
+from schemas.standards import language_alpha_3
 
 #: environment variable naming another metadata file (tests, other deployments)
 
@@ -91,7 +92,6 @@ GEOCODING_LEVELS = {
     "international", "european", "federal", "state", "administrativeDistrict", "municipality",
 }  # fmt: skip
 
-LANGUAGES = {"de": "DEU", "en": "ENG"}
 URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 REGIONAL_KEY = re.compile(r"^[0-9]{12}$")
@@ -128,6 +128,15 @@ class DatasetMetadata:
 
 
 @dataclass(frozen=True)
+class PortalLabels:
+    """The licence and the EU themes as one portal's own configured lists name them."""
+
+    license: str
+    #: EU data-theme code -> the portal's theme label
+    themes: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Metadata:
     title_de: str
     title_en: str
@@ -143,6 +152,7 @@ class Metadata:
     regional_key: str
     geocoding_level: str
     datasets: dict[str, DatasetMetadata]
+    opendatasoft: PortalLabels
 
     def download_url(self, file_name: str) -> str:
         return self.base_url + file_name
@@ -153,7 +163,7 @@ class Metadata:
 
     @property
     def language_uris(self) -> list[str]:
-        return [f"{EU_AUTHORITY}/language/{LANGUAGES[code]}" for code in self.languages]
+        return [f"{EU_AUTHORITY}/language/{language_alpha_3(c).upper()}" for c in self.languages]
 
     @property
     def spatial_uri(self) -> str:
@@ -193,8 +203,8 @@ def parse_metadata(raw: dict[str, Any], source: str = "metadata.toml") -> Metada
         raise keys.error("contact_point", "needs an email or a url (or both)")
     languages = keys.text_list("catalog.languages")
     for code in languages:
-        if code not in LANGUAGES:
-            raise keys.error("catalog.languages", f"{code!r} is not one of {sorted(LANGUAGES)}")
+        if language_alpha_3(code) is None:
+            raise keys.error("catalog.languages", f"{code!r} is not an ISO 639-1 language code")
     regional_key = keys.text("spatial.regional_key")
     if not REGIONAL_KEY.match(regional_key):
         raise keys.error("spatial.regional_key", "must be the 12-digit Amtlicher Regionalschlüssel")
@@ -216,7 +226,25 @@ def parse_metadata(raw: dict[str, Any], source: str = "metadata.toml") -> Metada
         regional_key=regional_key,
         geocoding_level=keys.choice("spatial.level", GEOCODING_LEVELS),
         datasets={ds.name: _dataset_metadata(keys, ds) for ds in DATASETS},
+        opendatasoft=_portal_labels(keys, "opendatasoft", license_),
     )
+
+
+def _portal_labels(keys: _Keys, portal: str, license_: License) -> PortalLabels:
+    """[<portal>] license and [<portal>.themes]; unset ones are the official German names."""
+    themes = {code: de for code, (de, _) in THEMES.items()}
+    configured = keys.get(f"{portal}.themes", required=False) or {}
+    if not isinstance(configured, dict):
+        raise keys.error(f"{portal}.themes", "must be a table of EU theme code = label")
+    for code in configured:
+        if code not in THEMES:
+            raise keys.error(f"{portal}.themes.{code}", f"is not one of {sorted(THEMES)}")
+        themes[code] = keys.text(f"{portal}.themes.{code}")
+    license_label = keys.text(f"{portal}.license", required=False) or license_.title
+    for key, label in [("license", license_label), *themes.items()]:
+        if ";" in label:  # index.csv separates list values with it
+            raise keys.error(f"{portal}.{'themes.' * (key != 'license')}{key}", "contains ';'")
+    return PortalLabels(license_label, themes)
 
 
 def _dataset_metadata(keys: _Keys, ds: Dataset) -> DatasetMetadata:

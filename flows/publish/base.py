@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from flows.common.digests import sha256_file
+from flows.describe.opendatasoft import is_schema_file
 from flows.write.datasets import dataset_files
 from schemas import DATASETS
 
@@ -51,17 +52,20 @@ class PublishResult:
     deleted: list[str] = field(default_factory=list)
     #: changed descriptions without a new upload (CKAN datasets and resources)
     updated: list[str] = field(default_factory=list)
+    #: files whose rows were loaded into a typed table (CKAN's DataStore)
+    loaded: list[str] = field(default_factory=list)
     bytes_uploaded: int = 0
 
     @property
     def transferred(self) -> bool:
-        return bool(self.uploaded or self.deleted or self.updated)
+        return bool(self.uploaded or self.deleted or self.updated or self.loaded)
 
     def merge(self, other: PublishResult) -> None:
         self.uploaded += other.uploaded
         self.unchanged += other.unchanged
         self.deleted += other.deleted
         self.updated += other.updated
+        self.loaded += other.loaded
         self.bytes_uploaded += other.bytes_uploaded
 
     def summary(self) -> str:
@@ -72,6 +76,8 @@ class PublishResult:
             parts.append(f"uploaded {len(self.uploaded)} files ({self.bytes_uploaded} bytes)")
         if self.updated:
             parts.append(f"updated the description of {len(self.updated)}")
+        if self.loaded:
+            parts.append(f"loaded {len(self.loaded)} into typed DataStore tables")
         if self.unchanged:
             parts.append(f"{len(self.unchanged)} unchanged")
         if self.deleted:
@@ -84,10 +90,18 @@ def is_metadata(name: str) -> bool:
     return name not in DATA_FILES
 
 
+def upload_stage(name: str) -> int:
+    """0 data, 1 the field schemas index.csv names, 2 index.csv and the other metadata:
+    a harvester that reads index.csv finds every file it names."""
+    if not is_metadata(name):
+        return 0
+    return 1 if is_schema_file(name) else 2
+
+
 def release_files(folder: Path) -> list[Path]:
     """The release's files in upload order: data first, index and metadata last."""
     files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
-    return sorted(files, key=lambda p: (is_metadata(p.name), p.name))
+    return sorted(files, key=lambda p: (upload_stage(p.name), p.name))
 
 
 def manifest_bytes(hashes: dict[str, str]) -> bytes:

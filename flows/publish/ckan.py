@@ -1,15 +1,18 @@
 """A CKAN portal through its Action API (ckanapi): `ckan+https://host?organization=NAME`.
 
 One CKAN dataset per dataset of `schemas.DATASETS`, named `<prefix><name>` (prefix
-`dortmund-international-` unless the URL says `&prefix=...`), with one resource per
+`dortmund-international-` unless the URL says `&prefix=...`; `&datastore=off` leaves
+the DataStore alone), with one resource per
 file of that dataset (CSV, Parquet, JSON). The release-wide files (datapackage.json,
 catalog.*, index.csv) are not uploaded: the portal publishes its own catalogue.
 
 Upsert: `package_show` by name, then create or patch. A new dataset is created private
 and made public only after its resources are in, so nobody sees it half-filled.
 Resources are matched by name; each carries `hash = sha256:<hex>`, and a resource with
-the same hash is left alone. The resources list is never sent with a package (CKAN
-would delete every resource missing from it): resources change one by one.
+the same hash is left alone. The CSV resource's rows also go into CKAN's DataStore as a
+typed table with its Data Dictionary (flows.publish.ckan_datastore). The resources
+list is never sent with a package (CKAN would delete every resource missing from it):
+resources change one by one.
 
 Environment: PARTNERSHIPS_CKAN_API_TOKEN (required); PARTNERSHIPS_CKAN_ORGANIZATION
 when the URL names no organization.
@@ -31,6 +34,7 @@ from flows.publish.base import (
     TransientTargetError,
     sha256_file,
 )
+from flows.publish.ckan_datastore import sync_datastore
 from flows.write.datasets import dataset_files
 from schemas import DATASETS, Dataset
 
@@ -66,6 +70,8 @@ class CkanTarget:
                 f"{self.display}: no organization: add ?organization=NAME or set {ORGANIZATION_VAR}"
             )
         self.prefix = query.get("prefix", DEFAULT_PREFIX)
+        #: `&datastore=off` for a CKAN without the datastore plugin
+        self.datastore = query.get("datastore", "on") != "off"
         (self.token,) = credentials.require(self.display, TOKEN_VAR)
 
     def package_name(self, ds: Dataset) -> str:
@@ -161,20 +167,28 @@ def publish_dataset(ckan, target: CkanTarget, ds: Dataset, files: list[Path]) ->
     for path in files:
         fields = resource_fields(ds, path, sha256_file(path))
         resource = existing.get(path.name)
+        uploaded = False
         if resource is not None and resource.get("hash") == fields["hash"]:
             if any(resource.get(k) != v for k, v in fields.items()):
-                ckan.action.resource_patch(id=resource["id"], **fields)
+                resource = ckan.action.resource_patch(id=resource["id"], **fields)
                 result.updated.append(path.name)
             else:
                 result.unchanged.append(path.name)
-            continue
-        with open(path, "rb") as upload:
-            if resource is None:
-                ckan.action.resource_create(package_id=package["id"], upload=upload, **fields)
-            else:
-                ckan.action.resource_patch(id=resource["id"], upload=upload, **fields)
-        result.uploaded.append(path.name)
-        result.bytes_uploaded += path.stat().st_size
+        else:
+            with open(path, "rb") as upload:
+                if resource is None:
+                    create = ckan.action.resource_create
+                    resource = create(package_id=package["id"], upload=upload, **fields)
+                else:
+                    resource = ckan.action.resource_patch(
+                        id=resource["id"], upload=upload, **fields
+                    )
+            uploaded = True
+            result.uploaded.append(path.name)
+            result.bytes_uploaded += path.stat().st_size
+        is_table = target.datastore and path.name == f"{ds.name}.csv"
+        if is_table and sync_datastore(ckan, ds, resource, path, uploaded):
+            result.loaded.append(path.name)
     for stale in sorted(set(existing) - {p.name for p in files}):
         ckan.action.resource_delete(id=existing[stale]["id"])
         result.deleted.append(stale)
@@ -206,6 +220,13 @@ def publish_ckan(release_folder: Path, url: str) -> PublishResult:
         raise AuthenticationFailed(f"{target.display}: not authorized: {error}") from None
     except (ckanapi.ValidationError, ckanapi.NotFound, ckanapi.SearchError) as error:
         raise PublishRejected(f"{target.display}: {type(error).__name__}: {error}") from None
-    except (ckanapi.CKANAPIError, requests.RequestException, OSError) as error:
+    except ckanapi.CKANAPIError as error:
+        if "Action name not known: datastore_" in str(error):
+            raise PublishRejected(
+                f"{target.display}: the portal has no DataStore (the datastore plugin); "
+                "add &datastore=off to the URL to publish the files only"
+            ) from None
+        raise TransientTargetError(f"{target.display}: {type(error).__name__}: {error}") from error
+    except (requests.RequestException, OSError) as error:
         raise TransientTargetError(f"{target.display}: {type(error).__name__}: {error}") from error
     return result

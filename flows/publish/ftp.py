@@ -1,9 +1,10 @@
 """An FTP folder in the layout of Opendatasoft's "FTP with meta CSV" harvester.
 
 `ftp://user@host[:port]/path` or `ftps://...` (explicit TLS, data channel protected).
-The folder is flat: the data files with the release's index.csv (the meta CSV the
-harvester reads) beside them. Each file is stored as `.<name>.part` and renamed, so the
-harvester never reads a half-written file, and index.csv goes up after the data.
+The folder is flat: the data files, their field schemas (`index.<dataset>.schema.csv`) and the
+release's index.csv (the meta CSV the harvester reads) beside them. Each file is stored
+as `.<name>.part` and renamed, so the harvester never reads a half-written file, and
+index.csv goes up after the data and the schemas it names.
 
 Environment: PARTNERSHIPS_FTP_PASSWORD (required), PARTNERSHIPS_FTP_USER (when the URL
 names no user), PARTNERSHIPS_FTP_CA_FILE (a CA bundle for a server whose certificate is

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import json
 from importlib.util import find_spec
 from pathlib import Path
@@ -81,6 +82,8 @@ def input_hashes(
     if metadata_file.is_file():
         hashes[f"metadata/{metadata_file.name}"] = sha256_file(metadata_file)
     hashes["code/flows"] = code_version()
+    # the ISO code lists and the country names in the codelists dataset come from it
+    hashes["packages/pycountry"] = importlib.metadata.version("pycountry")
     for name, value in sorted((options or {}).items()):
         if value:
             hashes[f"options/{name}"] = json.dumps(value)

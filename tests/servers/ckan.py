@@ -1,5 +1,8 @@
 """A real CKAN 2.12 on 127.0.0.1 with PostgreSQL and Redis from Debian and a Solr stand-in.
 
+The `datastore` plugin is on: a `datastore` database written by the `ckan` role and read
+by `datastore_ro`, with CKAN's own permission SQL applied, and SQL search enabled.
+
 CKAN lives in its own virtualenv (its pins conflict with ours), made by
 scripts/install-test-servers. PostgreSQL refuses to run as root, so when the tests run
 as root its private data folder belongs to the postgres user and its commands run
@@ -30,6 +33,7 @@ from servers import SERVERS_DIR, free_port, not_installed, stop, wait_for_port
 
 CKAN_VENV = SERVERS_DIR / "ckan-venv"
 ADMIN = "publisher"
+DATASTORE_READER = "datastore_ro"
 ORGANIZATION = "stadt-dortmund"
 
 
@@ -93,10 +97,28 @@ def postgres() -> Iterator[int]:
         psql = [str(bin_dir / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
         run([*psql, "-c", "CREATE ROLE ckan LOGIN PASSWORD 'ckan'"])
         run([*psql, "-c", "CREATE DATABASE ckan OWNER ckan ENCODING 'UTF8' TEMPLATE template0"])
+        # the DataStore: its own database, written by ckan, read by a read-only role
+        run([*psql, "-c", f"CREATE ROLE {DATASTORE_READER} LOGIN PASSWORD 'datastore'"])
+        run(
+            [*psql, "-c", "CREATE DATABASE datastore OWNER ckan ENCODING 'UTF8' TEMPLATE template0"]
+        )
+        datastore_permissions(psql)
         yield port
     finally:
         subprocess.run([*pg_ctl, "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def datastore_permissions(psql: list[str]) -> None:
+    """What `ckan datastore set-permissions | psql` does: CKAN's own SQL template, filled
+    in by CKAN's venv (its plugin checks at start-up that the reader cannot write)."""
+    script = (
+        "from ckanext.datastore.cli import permissions_sql\n"
+        "print(permissions_sql(maindb='ckan', datastoredb='datastore', mainuser='ckan', "
+        f"writeuser='ckan', readuser={DATASTORE_READER!r}))"
+    )
+    sql = run([str(CKAN_VENV / "bin" / "python"), "-c", script])
+    run([*psql, "--set", "ON_ERROR_STOP=1", "-d", "ckan"], input=sql)
 
 
 @contextlib.contextmanager
@@ -112,8 +134,9 @@ def background(args: list[str], port: int, log: Path, timeout: float, **kwargs) 
             stop(process)
 
 
-def set_options(ini: Path, settings: dict[str, str]) -> None:
-    """What `ckan config-tool` does, without its two seconds of start-up."""
+def set_options(ini: Path, settings: dict[str, str], plugin_settings: dict[str, str]) -> None:
+    """What `ckan config-tool` does, without its two seconds of start-up. `settings` must
+    be in CKAN's template; `plugin_settings` (which it lacks) go into [app:main]."""
     lines = ini.read_text().splitlines()
     for key, value in settings.items():
         pattern = re.compile(rf"^#?\s*{re.escape(key)}\s*=")
@@ -121,6 +144,8 @@ def set_options(ini: Path, settings: dict[str, str]) -> None:
         if not found:
             raise KeyError(f"{key} is not in {ini.name}: has CKAN's template changed?")
         lines[found[0]] = f"{key} = {value}"
+    app = lines.index("[app:main]")
+    lines[app + 1 : app + 1] = [f"{key} = {value}" for key, value in plugin_settings.items()]
     ini.write_text("\n".join(lines) + "\n")
 
 
@@ -134,10 +159,17 @@ def ckan_config(ini: Path, pg_port: int, redis_port: int, solr_port: int, port: 
         "solr_url": f"http://127.0.0.1:{solr_port}/solr/ckan",
         "ckan.redis.url": f"redis://127.0.0.1:{redis_port}/0",
         "ckan.storage_path": str(storage),
-        "ckan.plugins": "",
+        "ckan.plugins": "datastore",
         "ckan.site_id": "partnerships-test",
     }
-    set_options(ini, settings)
+    datastore = f"127.0.0.1:{pg_port}/datastore"
+    plugin_settings = {
+        "ckan.datastore.write_url": f"postgresql://ckan:ckan@{datastore}",
+        "ckan.datastore.read_url": f"postgresql://{DATASTORE_READER}:datastore@{datastore}",
+        # off by default; the tests query typed dates with SQL
+        "ckan.datastore.sqlsearch.enabled": "true",
+    }
+    set_options(ini, settings, plugin_settings)
 
 
 def init_db_and_admin(ini: Path) -> str:
