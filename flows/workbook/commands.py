@@ -31,7 +31,8 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 UNREADABLE_RULES = {"file_missing", "file_unreadable", "binary_file", "not_utf8"}
 
 
-def export_command(path: Path, raw_dir: Path, out: TextIO = sys.stdout) -> int:
+def export_command(path: Path, raw_dir: Path, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     try:
         problems = export_workbook(raw_dir, path)
     except (ValueError, office.OfficeError, OSError) as error:
@@ -59,8 +60,9 @@ class Checked:
 
 
 def import_command(
-    path: Path, raw_dir: Path, html: Path | None = None, out: TextIO = sys.stdout
+    path: Path, raw_dir: Path, html: Path | None = None, out: TextIO | None = None
 ) -> int:
+    out = out or sys.stdout
     with tempfile.TemporaryDirectory(prefix="workbook-import-") as scratch:
         try:
             checked = check_input(path, raw_dir, Path(scratch))

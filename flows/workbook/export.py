@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -92,13 +93,22 @@ def too_long_for_a_cell(table: RawTable) -> list[Problem]:
 
 
 def build_workbook(tables: dict[str, RawTable]) -> Workbook:
+    sheets = {}
+    for layout in curated_sheets():
+        table = tables.get(layout.dataset.name)
+        columns = [table.text.column(c).to_pylist() for c in layout.header] if table else []
+        sheets[layout.dataset.name] = (layout.header, list(zip(*columns, strict=True)))
+    return workbook_of(sheets)
+
+
+def workbook_of(sheets: dict[str, tuple[list[str], list[tuple]]]) -> Workbook:
+    """The workbook of each dataset's header and rows of text (by dataset name)."""
     workbook = Workbook()
     write_notes(workbook.active)
     for layout in curated_sheets():
-        sheet = workbook.create_sheet(layout.name)
-        table = tables.get(layout.dataset.name)
-        rows = [table.text.column(c).to_pylist() for c in layout.header] if table else []
-        write_dataset_sheet(sheet, layout, list(zip(*rows, strict=True)) if rows else [])
+        if layout.dataset.name in sheets:
+            header, rows = sheets[layout.dataset.name]
+            write_dataset_sheet(workbook.create_sheet(layout.name), layout, header, rows)
     write_codelists(workbook.create_sheet(codelist_sheet_name()))
     return workbook
 
@@ -112,16 +122,23 @@ def write_notes(sheet: Worksheet) -> None:
         sheet.column_dimensions[letter].width = 80
 
 
-def write_dataset_sheet(sheet: Worksheet, layout: SheetLayout, rows: list[tuple]) -> None:
-    sheet.append(layout.header)
+def write_dataset_sheet(
+    sheet: Worksheet, layout: SheetLayout, header: list[str], rows: list[tuple]
+) -> None:
+    """header is the dataset's columns, unless a test writes a broken sheet on purpose."""
+    sheet.append(header)
     for row in rows:
         sheet.append(row)
-    for spec, header in zip(layout.columns, sheet[1], strict=True):
-        header.font = Font(bold=spec.required)
-        header.fill = REQUIRED_FILL if spec.required else OPTIONAL_FILL
+    specs = {spec.name: spec for spec in layout.columns}
+    for header_cell in sheet[1]:
+        spec = specs.get(header_cell.value)
+        if spec is None:
+            continue
+        header_cell.font = Font(bold=spec.required)
+        header_cell.fill = REQUIRED_FILL if spec.required else OPTIONAL_FILL
         comment = Comment(header_comment(spec), "partnerships")
         comment.width, comment.height = 360, 160
-        header.comment = comment
+        header_cell.comment = comment
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
             cell.number_format = TEXT_FORMAT
@@ -129,19 +146,19 @@ def write_dataset_sheet(sheet: Worksheet, layout: SheetLayout, rows: list[tuple]
                 cell.data_type = "s"  # openpyxl takes a value starting with = for a formula
             cell.alignment = Alignment(vertical="top", wrap_text=False)
     last_row = len(rows) + 1 + ROWS_TO_ADD
-    for spec in layout.columns:
-        letter = layout.letter(spec.name)
+    for position, name in enumerate(header):
+        letter = get_column_letter(position + 1)
         sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-        sheet.column_dimensions[letter].width = column_width(spec.name, rows, layout)
-        if spec.codelist:
+        sheet.column_dimensions[letter].width = column_width(name, position, rows)
+        spec = specs.get(name)
+        if spec is not None and spec.codelist:
             add_drop_down(sheet, spec.codelist, f"{letter}2:{letter}{last_row}")
     sheet.freeze_panes = "A2"
 
 
-def column_width(name: str, rows: list[tuple], layout: SheetLayout) -> float:
-    position = layout.header.index(name)
-    longest = max((len(r[position] or "") for r in rows[:500]), default=0)
-    return min(max(len(name), longest) + 2, WIDEST_COLUMN)
+def column_width(name: str, position: int, rows: list[tuple]) -> float:
+    longest = max((len(r[position] or "") for r in rows[:500] if position < len(r)), default=0)
+    return min(max(len(name or ""), longest) + 2, WIDEST_COLUMN)
 
 
 def add_drop_down(sheet: Worksheet, codelist: str, cells: str) -> None:

@@ -1,0 +1,90 @@
+"""Export -> LibreOffice (ods and back) -> import changes no byte of raw/.
+
+Every valid fixture is exported, converted by LibreOffice to ods and back to xlsx as a
+curator's spreadsheet would save it, and imported: raw/ stays byte-identical. An edit
+rewrites only its own file, in raw/'s canonical form.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO, tree_digest
+from fixture_cases import BASE, assemble, cases
+from openpyxl import load_workbook
+from servers.libreoffice import libreoffice  # noqa: F401 - fixture
+
+from flows.read.raw_csv import read_raw
+from flows.workbook.canonical import canonical_csv
+from flows.workbook.commands import export_command, import_command
+from flows.workbook.layout import curated_sheets
+
+VALID = cases("valid")
+
+
+@pytest.fixture(scope="module")
+def round_tripped(tmp_path_factory, libreoffice) -> tuple[Path, dict[str, Path]]:  # noqa: F811
+    folder = tmp_path_factory.mktemp("roundtrip")
+    exported = []
+    for case in VALID:
+        raw = assemble(case, folder / case.name / "raw")
+        exported.append(folder / "xlsx" / f"{case.name}.xlsx")
+        assert export_command(exported[-1], raw) == 0
+    ods = libreoffice.convert(exported, ".ods", folder / "ods")
+    back = libreoffice.convert(ods, ".xlsx", folder / "back")
+    return folder, {path.stem: path for path in back}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.name) for c in VALID])
+def test_export_ods_and_back_import_changes_no_byte(case: Path, round_tripped, capsys) -> None:
+    folder, back = round_tripped
+    raw = folder / case.name / "raw"
+    before = tree_digest(raw)
+    assert import_command(back[case.name], raw) == 0
+    assert tree_digest(raw) == before
+    out = capsys.readouterr().out
+    assert out.count(": unchanged") == len(curated_sheets())
+
+
+@pytest.mark.parametrize("folder", [REPO / "raw", BASE], ids=["raw", "fixtures-base"])
+def test_canonical_form_is_how_raw_files_are_written_today(folder: Path) -> None:
+    for layout in curated_sheets():
+        path = folder / layout.dataset.raw_file
+        table, problems = read_raw(layout.dataset, path)
+        assert table is not None, problems
+        assert canonical_csv(table) == path.read_bytes(), path
+
+
+def test_an_edit_rewrites_only_its_file_and_says_what_changed(base_raw, tmp_path, capsys) -> None:
+    workbook_path = tmp_path / "daten.xlsx"
+    assert export_command(workbook_path, base_raw) == 0
+    workbook = load_workbook(workbook_path)
+    events = workbook["Ereignisse"]
+    events["G2"] = "Spätsommer"  # date_note_de of the first event, Frühsommer in raw/
+    new_event = {
+        "event_id": "leeds-2020-visit",
+        "partnership_id": "leeds",
+        "event_type": "visit",
+        "year": "2020",
+        "title_de": "Besuch in Leeds",
+        "source_url": "https://www.dortmund.de/",
+    }
+    events.append([new_event.get(cell.value) for cell in events[1]])
+    workbook.save(workbook_path)
+    before = tree_digest(base_raw)
+    capsys.readouterr()
+
+    assert import_command(workbook_path, base_raw) == 0
+
+    after = tree_digest(base_raw)
+    assert {name for name in before if before[name] != after.get(name)} == {"events.csv"}
+    assert "events.csv: 1 added, 0 removed, 1 changed" in capsys.readouterr().out
+    text = (base_raw / "events.csv").read_text(encoding="utf-8")
+    assert text.endswith(
+        "leeds-2020-visit,leeds,visit,2020,,,,Besuch in Leeds,,,https://www.dortmund.de/,\n"
+    )
+    # imported again, nothing changes
+    assert import_command(workbook_path, base_raw) == 0
+    assert tree_digest(base_raw) == after
