@@ -26,11 +26,11 @@ body{margin:0;color:#1b1b1b;background:#fff;line-height:1.45}
 main{max-width:72rem;margin:0 auto;padding:1rem}
 h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin:2rem 0 .5rem}
 .en{color:#4a4a4a}
-.verdict{padding:.75rem 1rem;border-left:.4rem solid;margin:1rem 0}
+.verdict{padding:.75rem 1rem;border-left:.4rem solid;margin:1rem 0;overflow-wrap:anywhere}
 .invalid{border-color:#b00020;background:#fdecee}.valid{border-color:#1b6e20;background:#e9f5ea}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #d0d0d0}
-th{background:#f2f2f2}
+th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:.25rem 0}
 td.value,td.example{font-family:ui-monospace,Consolas,monospace;white-space:pre-wrap;
 word-break:break-word}
 tr.warning td:first-child{border-left:.3rem solid #8a5a00}
@@ -38,7 +38,9 @@ tr.error td:first-child{border-left:.3rem solid #b00020}
 .note{background:#fff8e1;padding:.5rem 1rem;border-left:.4rem solid #8a5a00}
 @media (max-width:40rem){
  table.problems thead{position:absolute;left:-9999px}
- table.problems,table.problems tbody,table.problems tr,table.problems td{display:block;width:auto}
+ table.problems,table.problems caption,table.problems tbody,table.problems tr,
+ table.problems td{display:block;width:auto}
+ table.problems td:empty{display:none}
  table.problems tr{border:1px solid #d0d0d0;margin:0 0 .75rem;padding:.25rem}
  table.problems td{border:0;padding:.2rem .4rem}
  table.problems td::before{content:attr(data-label);display:block;font-weight:600;
@@ -134,7 +136,9 @@ def by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
 def file_section(file: str, problems: list[Problem], json_name: str) -> list[str]:
     kept, count = shown(problems)
     kept.sort(key=lambda p: (p.sheet or "", p.row or p.line or 0, p.column or "", p.rule))
-    out = [f"<section><h2>{escape(file)}</h2>"]
+    sheets = {p.sheet for p in problems if p.sheet}
+    heading = f"{' · '.join(sorted(sheets))} ({file})" if len(sheets) == 1 else file
+    out = [f"<section><h2>{escape(heading)}</h2>"]
     rules = ", ".join(f"{escape(rule)}: {n}" for rule, n in sorted(count.items()))
     out.append(f"<p>{both('Regeln', 'rules')}: {rules}</p>")
     if len(kept) < len(problems):
