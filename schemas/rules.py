@@ -172,8 +172,9 @@ RULES: dict[str, Rule] = {
         "hidden ({cells}), but imported all the same",
     ),
     "cell_too_long": Rule(
-        "Zelle hat {length} Zeichen, eine Tabellenkalkulation fasst höchstens {limit}",
-        "cell holds {length} characters, a spreadsheet holds at most {limit}",
+        "Zelle hat {length} Zeichen, eine Tabellenkalkulation fasst höchstens {limit} "
+        "und schneidet den Rest ab",
+        "cell holds {length} characters; a spreadsheet holds at most {limit} and cuts the rest",
     ),
     "cell_without_header": Rule(
         "Wert in einer Spalte ohne Überschrift", "value in a column without a header"

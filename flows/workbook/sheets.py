@@ -181,15 +181,15 @@ class CellReader:
             return self.number(cell, value)
         if isinstance(value, dt.date | dt.time):
             return self.date(cell, value)
-        if len(value) > MAX_CELL_CHARS:
+        if len(value) >= MAX_CELL_CHARS:  # openpyxl and Excel cut longer cells to the limit
             self.problem("cell_too_long", cell, length=len(value), limit=MAX_CELL_CHARS)
         return value
 
     def number(self, cell, value: int | float) -> str:
+        # the shortest text that reads back as the same number: 12.0 is taken as 12
         text = str(int(value)) if float(value).is_integer() else repr(float(value))
-        if text != str(value) or self.types.get(self.column(cell)) == "string":
-            # 12.0 for 12, or an id that lost its leading zero: say what was taken
-            self.problem("number_cell_taken", cell, "warning", typed=value, value=text)
+        # the spreadsheet made a number of what was text: 1.10 became 1.1, 007 became 7
+        self.problem("number_cell_taken", cell, "warning", typed=value, value=text)
         return text
 
     def date(self, cell, value: dt.date | dt.time) -> str:
