@@ -88,3 +88,28 @@ def test_an_edit_rewrites_only_its_file_and_says_what_changed(base_raw, tmp_path
     # imported again, nothing changes
     assert import_command(workbook_path, base_raw) == 0
     assert tree_digest(base_raw) == after
+
+
+@pytest.mark.slow
+def test_comments_drop_downs_and_text_cells_survive_libreoffice(round_tripped) -> None:
+    _, back = round_tripped
+    workbook = load_workbook(back["utf8-bom"])
+    assert workbook.sheetnames[:1] == ["Hinweise"]
+    for layout in curated_sheets():
+        sheet = workbook[layout.name]
+        assert [c.value for c in sheet[1]][: len(layout.header)] == layout.header
+        for spec, cell in zip(layout.columns, sheet[1], strict=False):
+            assert spec.description_de in cell.comment.text
+            assert spec.description_en in cell.comment.text
+        lists = {
+            str(v.sqref).split(":")[0].rstrip("0123456789")
+            for v in sheet.data_validations.dataValidation
+        }
+        assert lists == {layout.letter(c.name) for c in layout.columns if c.codelist}
+        assert all(
+            cell.data_type == "s"
+            for row in sheet.iter_rows(min_row=2)
+            for cell in row
+            if cell.value is not None
+        )
+        assert all(cell.number_format == "@" for cell in sheet[2])

@@ -32,7 +32,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #d0d0d0}
 th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:.25rem 0}
 td.value,td.example{font-family:ui-monospace,Consolas,monospace;white-space:pre-wrap;
-word-break:break-word}
+overflow-wrap:break-word;min-width:7rem;max-width:20rem}td.where{white-space:nowrap}
 tr.warning td:first-child{border-left:.3rem solid #8a5a00}
 tr.error td:first-child{border-left:.3rem solid #b00020}
 .note{background:#fff8e1;padding:.5rem 1rem;border-left:.4rem solid #8a5a00}
@@ -42,7 +42,7 @@ tr.error td:first-child{border-left:.3rem solid #b00020}
  table.problems td{display:block;width:auto}
  table.problems td:empty{display:none}
  table.problems tr{border:1px solid #d0d0d0;margin:0 0 .75rem;padding:.25rem}
- table.problems td{border:0;padding:.2rem .4rem}
+ table.problems td{border:0;padding:.2rem .4rem;min-width:0;max-width:none;white-space:normal}
  table.problems td::before{content:attr(data-label);display:block;font-weight:600;
  font-family:system-ui,sans-serif;font-size:.85rem;color:#4a4a4a}
 }

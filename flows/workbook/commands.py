@@ -22,7 +22,7 @@ from flows.workbook.annotate import annotate, annotated_path
 from flows.workbook.canonical import Changes, canonical_csv, changes, csv_text, write_atomically
 from flows.workbook.export import export_workbook
 from flows.workbook.layout import curated_sheets
-from flows.workbook.locate import Placed, locate, with_csv_rows
+from flows.workbook.locate import Placed, locate
 from flows.workbook.sheets import Unreadable, read_workbook
 from flows.workbook.spreadsheet_csv import read_spreadsheet_csv
 
@@ -121,9 +121,10 @@ def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     target = candidate / found.layout.dataset.raw_file
     target.write_bytes(found.text.encode("utf-8"))
     validated = validate_raw(candidate)
-    checked = with_csv_rows(validated.report.problems, validated.tables)
     own = found.layout.dataset.raw_file
-    problems = [p.located(file=path.name) if p.file == own else p for p in checked]
+    problems = [
+        p.located(file=path.name) if p.file == own else p for p in validated.report.problems
+    ]
     report = Report([*found.problems, *problems], rows=validated.report.rows)
     return Checked(validated, report)
 

@@ -9,10 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-import numpy as np
-
 from flows.common.report import Problem
-from flows.read.raw_csv import RawTable
 from flows.workbook.sheets import SheetRows
 
 
@@ -49,17 +46,3 @@ def locate(
     refused = {(p.sheet, p.cell) for p in reader if p.cell and p.severity == "error"}
     located = [placed[p.file].cell_of(p) if p.file in placed else p for p in problems]
     return [p for p in located if not p.cell or (p.sheet, p.cell) not in refused]
-
-
-def with_csv_rows(problems: list[Problem], tables: dict[str, RawTable]) -> list[Problem]:
-    """For a CSV: the row a spreadsheet shows wherever it differs from the line."""
-    starts = {t.file: t.lines for t in tables.values()}
-    result = []
-    for p in problems:
-        lines = starts.get(p.file)
-        if p.line is None or p.line < 2 or lines is None or not len(lines):
-            result.append(p)
-            continue
-        row = int(np.searchsorted(lines, p.line, side="right")) + 1
-        result.append(p.located(row=row) if row != p.line else p)
-    return result

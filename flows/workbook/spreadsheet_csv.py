@@ -21,6 +21,8 @@ from flows.workbook.layout import SheetLayout, curated_sheets
 from flows.workbook.sheets import Unreadable
 
 UTF8_BOM = b"\xef\xbb\xbf"
+#: what German Excel saves as "CSV (Trennzeichen-getrennt)"
+PREFERRED = "cp1252"
 
 
 @dataclass
@@ -42,6 +44,10 @@ def decode(data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is None:
         raise Unreadable("the file is neither UTF-8 nor any text encoding charset-normalizer knows")
+    if PREFERRED in best.could_be_from_charset:
+        # the same text in several code pages (cp1250 and cp1252 agree on ä, ö, ü, ß):
+        # German Excel saves Windows-1252, so that is taken
+        return data.decode(PREFERRED), "windows-1252"
     return str(best), best.encoding
 
 
