@@ -55,3 +55,21 @@ def test_run_publishes_the_shipped_data_then_refuses_bad_data(prefect_env, tmp_p
     assert "real_calendar_date" in refused.stderr
     assert "Traceback" not in refused.stdout + refused.stderr
     assert tree_digest(output) == published
+    assert_report_html_linked_to_the_flow_run()
+
+
+def assert_report_html_linked_to_the_flow_run() -> None:
+    """The refused run's report.html exists and the flow run links it as an artifact."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["validation-report-html"]))
+        )
+    assert found, "no artifact validation-report-html"
+    link = found[-1].data
+    page = Path(link.split("(", 1)[1].rstrip(")") if "](" in link else link)
+    path = Path(page.as_posix().removeprefix("file:"))
+    assert path.name == "report.html" and path.exists(), link
+    assert "real_calendar_date" in path.read_text(encoding="utf-8")

