@@ -176,6 +176,12 @@ RULES: dict[str, Rule] = {
         "und schneidet den Rest ab",
         "cell holds {length} characters; a spreadsheet holds at most {limit} and cuts the rest",
     ),
+    "cell_cannot_hold": Rule(
+        "Wert enthält ein Steuerzeichen ({character}), das eine Tabellenzelle nicht "
+        "behält; bitte in raw/ entfernen",
+        "value holds a control character ({character}) a spreadsheet cell does not keep; "
+        "remove it in raw/",
+    ),
     "cell_without_header": Rule(
         "Wert in einer Spalte ohne Überschrift", "value in a column without a header"
     ),

@@ -70,7 +70,10 @@ def with_spreadsheet_rows(problems: list[Problem], tables: dict[str, RawTable]) 
     holding line breaks (a blank line is a row in a spreadsheet too). Only files with
     such cells are looked at."""
     rows_of = {}
+    files_with_problems = {p.file for p in problems if p.line is not None and p.line > 1}
     for t in tables.values():
+        if t.file not in files_with_problems:
+            continue
         if not t.num_rows or int(t.lines[-1]) == t.num_rows + 1:
             continue  # no line break inside a cell and no blank line
         feeds = sum(line_feeds_per_row(column) for column in t.text.columns)

@@ -9,6 +9,7 @@ schemas/ through flows.workbook.layout.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -40,6 +41,8 @@ REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 OPTIONAL_FILL = PatternFill("solid", fgColor="EDEDED")
 WIDEST_COLUMN = 60
 SUFFIXES = (".xlsx", ".ods")
+#: what a cell cannot hold: the control characters XML 1.0 forbids, and a carriage return
+NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
 
 
 def read_curated(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -59,7 +62,7 @@ def export_workbook(raw_dir: Path, path: Path) -> list[Problem]:
     if path.suffix not in SUFFIXES:
         raise ValueError(f"{path.name}: a workbook ends in .xlsx or .ods")
     tables, problems = read_curated(raw_dir)
-    problems += [p for table in tables.values() for p in too_long_for_a_cell(table)]
+    problems += [p for table in tables.values() for p in unfit_for_a_cell(table)]
     if problems:
         return problems
     workbook = build_workbook(tables)
@@ -73,22 +76,31 @@ def export_workbook(raw_dir: Path, path: Path) -> list[Problem]:
     return []
 
 
-def too_long_for_a_cell(table: RawTable) -> list[Problem]:
+def unfit_for_a_cell(table: RawTable) -> list[Problem]:
+    """Values a workbook cell cannot keep as they are: longer than a cell holds, or with
+    a control character (openpyxl refuses them; a carriage return comes back as a line
+    feed), so that a round trip would change raw/."""
     problems = []
     for name in table.text.column_names:
         for row, value in enumerate(table.text.column(name).to_pylist()):
-            if value is not None and len(value) > MAX_CELL_CHARS:
-                problems.append(
-                    Problem.of(
-                        "cell_too_long",
-                        dataset=table.dataset.name,
-                        file=table.file,
-                        line=int(table.lines[row]),
-                        column=name,
-                        length=len(value),
-                        limit=MAX_CELL_CHARS,
-                    )
+            if value is None:
+                continue
+            if len(value) > MAX_CELL_CHARS:
+                rule, details = "cell_too_long", {"length": len(value), "limit": MAX_CELL_CHARS}
+            elif (found := NOT_IN_A_CELL.search(value)) is not None:
+                rule, details = "cell_cannot_hold", {"character": f"U+{ord(found[0]):04X}"}
+            else:
+                continue
+            problems.append(
+                Problem.of(
+                    rule,
+                    dataset=table.dataset.name,
+                    file=table.file,
+                    line=int(table.lines[row]),
+                    column=name,
+                    **details,
                 )
+            )
     return problems
 
 
