@@ -76,8 +76,7 @@ def import_command(
             sys.stderr.write(report.to_text())
             sys.stderr.write(f"{raw_dir} unchanged.\n")
             if checked.xlsx is not None:
-                copy = annotate(checked.xlsx, checked.marks, annotated_path(path))
-                sys.stderr.write(f"every bad cell is marked in {copy}\n")
+                write_annotated_copy(checked, path)
             unreadable = any(p.rule in UNREADABLE_RULES for p in report.errors)
             return EXIT_UNREADABLE if unreadable else EXIT_INVALID
     if report.warnings:
@@ -85,6 +84,16 @@ def import_command(
     for line in apply(checked.validated, raw_dir):
         out.write(line + "\n")
     return EXIT_OK
+
+
+def write_annotated_copy(checked: Checked, source: Path) -> None:
+    target = annotated_path(source)
+    try:
+        annotate(checked.xlsx, checked.marks, target)
+    except (OSError, office.OfficeError) as error:  # open in a spreadsheet, no permission
+        sys.stderr.write(f"error: cannot write the annotated copy {target}: {error}\n")
+        return
+    sys.stderr.write(f"every bad cell is marked in {target}\n")
 
 
 def check_input(path: Path, raw_dir: Path, scratch: Path) -> Checked:
