@@ -112,3 +112,27 @@ def annotated_marks(path: Path) -> set[tuple[str, str]]:
         for cell in row
         if is_marked(cell) and cell.comment is not None
     }
+
+
+def test_an_annotated_copy_imported_again_shows_only_what_is_still_wrong(
+    base_raw: Path, tmp_path: Path
+) -> None:
+    from flows.workbook.commands import export_command
+
+    path = tmp_path / "daten.xlsx"
+    assert export_command(path, base_raw) == 0
+    workbook = load_workbook(path)
+    workbook["Ereignisse"]["C3"] = "ratsbeschluss"
+    workbook["Ereignisse"]["F4"] = "31"
+    workbook.save(path)
+    assert import_command(path, base_raw) == 1
+    copy = annotated_path(path)
+    assert annotated_marks(copy) == {("Ereignisse", "C3"), ("Ereignisse", "F4")}
+
+    fixed = load_workbook(copy)
+    fixed["Ereignisse"]["C3"] = "council_decision"  # the curator fixes one cell in the copy
+    fixed.save(copy)
+    assert import_command(copy, base_raw) == 1
+    assert annotated_path(copy) == copy
+    assert annotated_marks(copy) == {("Ereignisse", "F4")}
+    assert load_workbook(copy).sheetnames.count(PROBLEMS_SHEET) == 1
