@@ -33,6 +33,7 @@ th,td{text-align:left;vertical-align:top;padding:.4rem .5rem;border-bottom:1px s
 th{background:#f2f2f2}caption{text-align:left;font-weight:600;padding:.25rem 0}
 td.value,td.example{font-family:ui-monospace,Consolas,monospace;white-space:pre-wrap;
 overflow-wrap:break-word;min-width:7rem;max-width:20rem}td.where{white-space:nowrap}
+tr.new-row td{border-top:2px solid #767676}
 tr.warning td:first-child{border-left:.3rem solid #8a5a00}
 tr.error td:first-child{border-left:.3rem solid #b00020}
 .note{background:#fff8e1;padding:.5rem 1rem;border-left:.4rem solid #8a5a00}
@@ -89,7 +90,7 @@ def where(problem: Problem) -> str:
     return f"Zeile / line {problem.line}{row}"
 
 
-def problem_row(p: Problem) -> str:
+def problem_row(p: Problem, new_row: bool = True) -> str:
     cells = [
         where(p),
         p.column or "",
@@ -97,7 +98,8 @@ def problem_row(p: Problem) -> str:
         None,
         example(p),
     ]
-    out = [f'<tr class="{escape(p.severity)}" data-rule="{escape(p.rule)}">']
+    group = " new-row" if new_row else ""
+    out = [f'<tr class="{escape(p.severity)}{group}" data-rule="{escape(p.rule)}">']
     for (german, english), value, kind in zip(
         HEADINGS, cells, ("where", "column", "value", "message", "example"), strict=True
     ):
@@ -152,7 +154,9 @@ def file_section(file: str, problems: list[Problem], json_name: str) -> list[str
     out.append(f'<table class="problems"><caption>{caption}</caption><thead><tr>')
     out += [f'<th scope="col">{both(de, en)}</th>' for de, en in HEADINGS]
     out.append("</tr></thead><tbody>")
-    out += [problem_row(p) for p in kept]
+    # the problems of one row stay together: a stronger line above each row's first
+    places = [(p.sheet, p.row or p.line) for p in kept]
+    out += [problem_row(p, i == 0 or places[i] != places[i - 1]) for i, p in enumerate(kept)]
     out.append("</tbody></table></section>")
     return out
 
