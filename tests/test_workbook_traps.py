@@ -53,6 +53,10 @@ def hidden_row_and_column(wb) -> None:
     wb["Ereignisse"].column_dimensions["I"].hidden = True
 
 
+def hidden_sheet(wb) -> None:
+    wb["Hilfslieferungen"].sheet_state = "hidden"
+
+
 def extra_sheet(wb) -> None:
     wb.create_sheet("Notizen")["A1"] = "meine Notizen"
 
@@ -112,6 +116,7 @@ TRAPS: list[tuple[Callable, int, set[tuple[str, str, str | None]]]] = [
     (formula, 1, {("error", "formula_cell", "Ereignisse!F3")}),
     (merged_cells, 1, {("error", "merged_cells", "Ereignisse!J2")}),
     (hidden_row_and_column, 0, {("warning", "hidden_cells", None)}),
+    (hidden_sheet, 0, {("warning", "hidden_cells", None)}),
     (extra_sheet, 0, {("warning", "extra_sheet", None)}),
     (empty_rows_and_columns, 0, set()),
     (renamed_sheet, 0, {("warning", "sheet_renamed", None)}),

@@ -216,6 +216,8 @@ def merged_and_hidden(sheet: Worksheet, found: SheetRows) -> list[Problem]:
     }
     hidden = [f"{r}" for r in hidden_rows if r <= max(found.rows, default=1)]
     hidden += [get_column_letter(c) for c in sorted(hidden_columns) if c <= len(found.header)]
+    if sheet.sheet_state != "visible":
+        hidden.insert(0, f"{found.sheet} (Blatt / sheet)")
     if hidden:
         problem = sheet_problem(
             "hidden_cells", layout, found.sheet, severity="warning", cells=", ".join(hidden)
