@@ -131,7 +131,19 @@ def full(raw: Path, output: Path, quarantine: bool = False) -> dict:
         "errors": len(result.report.errors),
         "first_errors": [p.message_en for p in result.report.errors[:5]],
     }
-    return found | missed_bad_rows(raw, result.report)
+    return found | missed_bad_rows(raw, result.report) | report_html(result.report, output)
+
+
+def report_html(report, output: Path) -> dict:
+    """report.html of a report with problems, timed on its own (the run writes it too)."""
+    if report.ok:
+        return {}
+    from flows.common.report_html import write_html
+
+    page = output.parent / "report-timed.html"
+    start = time.perf_counter()
+    write_html(report, page, with_json=False)
+    return {"html_s": time.perf_counter() - start, "html_bytes": page.stat().st_size}
 
 
 def missed_bad_rows(raw: Path, report) -> dict:

@@ -325,7 +325,12 @@ def notes(key: str, m: Measurement) -> str:
         named = found["bad_rows"] - found["missed"]
         published = "published" if found["release_id"] else "nothing published"
         names = f"names {named}/{found['bad_rows']} broken rows"
-        return f"{found['errors']} problems, {published}; {names}"
+        html = (
+            f"; report.html {found['html_s']:.2f} s, {found['html_bytes'] / 1e6:.2f} MB"
+            if "html_s" in found
+            else ""
+        )
+        return f"{found['errors']} problems, {published}; {names}{html}"
     if key == "noop":
         return f"{found['files_written']} file(s) written {found['first_written']}"
     if key in ("validate",):
@@ -351,6 +356,10 @@ def targets(results: Results) -> list[str]:
     if "cli_run" in results.measurements:
         extra = results["cli_run"].wall_s - results["trivial_flow"].wall_s
         checks.append(("partnerships run <= trivial flow + 1 s", extra, 1.0))
+    bad = results["bad"].last() if "bad" in results.measurements else {}
+    if "html_s" in bad:
+        checks.append(("report.html of the invalid run <= 1.0 s", bad["html_s"], 1.0))
+        checks.append(("report.html of the invalid run <= 5 MB", bad["html_bytes"] / 1e6, 5.0))
     for key in ("bad", "quarantine"):
         found = results[key].last() if key in results.measurements else {}
         if "missed" in found:

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows.cli_parser import parser
+
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
     from flows.common.report import Report
 
@@ -56,7 +58,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report = validate_raw(args.raw).report
     stream = sys.stdout if report.ok and not report.warnings else sys.stderr
     stream.write(report.to_text())
+    if args.html is not None:
+        from flows.common.report_html import write_html
+
+        write_html(report, args.html, source=str(args.raw))
+        stream.write(f"report: {args.html} (all problems: {args.html.with_suffix('.json')})\n")
     return exit_code(report)
+
+
+def cmd_workbook_export(args: argparse.Namespace) -> int:
+    from flows.workbook.commands import export_command
+
+    return export_command(args.path, args.raw)
+
+
+def cmd_workbook_import(args: argparse.Namespace) -> int:
+    from flows.workbook.commands import import_command
+
+    return import_command(args.path, args.raw, html=args.html)
 
 
 def unchanged_summary(args: argparse.Namespace) -> str | None:
@@ -225,79 +244,6 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def keep_count(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-TARGET_HELP = (
-    "also publish to this folder, s3://bucket/prefix, ftp(s)://user@host/path or "
-    "ckan+https://host (repeatable; see docs/publishing.md)"
-)
-
-
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
-        prog="partnerships",
-        description="Validate and publish the open data on Dortmund's partnerships.",
-    )
-    commands = root.add_subparsers(dest="command", required=True)
-
-    validate = commands.add_parser("validate", help="check raw/ without writing anything")
-    validate.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
-    validate.set_defaults(handler=cmd_validate)
-
-    run = commands.add_parser("run", help="run the nightly flow once under Prefect")
-    run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
-    run.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    run.add_argument("--target", action="append", default=[], help=TARGET_HELP)
-    run.add_argument(
-        "--wait",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="wait this long for another run to finish instead of refusing at once (exit 3)",
-    )
-    run.add_argument(
-        "--quarantine",
-        action="store_true",
-        help="publish the valid rows; refused rows go with their reasons to "
-        "output.d/reports/<run>/rejects-<dataset>.csv",
-    )
-    run.set_defaults(handler=cmd_run)
-
-    publish = commands.add_parser("publish", help="publish the current release to targets again")
-    publish.add_argument("--target", action="append", required=True, help=TARGET_HELP)
-    publish.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    publish.set_defaults(handler=cmd_publish)
-
-    serve = commands.add_parser(
-        "serve", help="run the flow every night at 02:00 Europe/Berlin (needs PREFECT_API_URL)"
-    )
-    serve.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
-    serve.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    serve.set_defaults(handler=cmd_serve)
-
-    keep_help = "releases to keep (default: $PARTNERSHIPS_KEEP_RELEASES or 30)"
-    for command in (run, serve):
-        command.add_argument("--keep", type=keep_count, default=None, help=keep_help)
-
-    diff = commands.add_parser("diff", help="changes between two kept releases")
-    diff.add_argument("old", help="release id, e.g. 2026-01-01-0123456789")
-    diff.add_argument("new", help="release id")
-    diff.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    diff.add_argument("--markdown", action="store_true", help="print CHANGELOG.md's format")
-    diff.set_defaults(handler=cmd_diff)
-
-    rollback = commands.add_parser("rollback", help="make a kept release current again")
-    rollback.add_argument("release", help="release id (see `ls OUTPUT.d/releases`)")
-    rollback.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    rollback.set_defaults(handler=cmd_rollback)
-    return root
-
-
 def skip_pandera_strategies() -> None:
     """Keep pandera from importing hypothesis into a command's process.
 
@@ -309,9 +255,21 @@ def skip_pandera_strategies() -> None:
     sys.modules.setdefault("hypothesis", None)
 
 
+HANDLERS = {
+    "validate": cmd_validate,
+    "run": cmd_run,
+    "publish": cmd_publish,
+    "serve": cmd_serve,
+    "diff": cmd_diff,
+    "rollback": cmd_rollback,
+    "workbook export": cmd_workbook_export,
+    "workbook import": cmd_workbook_import,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = parser().parse_args(argv)
+        args = parser(HANDLERS).parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if hasattr(args, "raw") and not args.raw.is_dir():

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.states import Failed, State
 
 from flows import pipeline
@@ -64,6 +64,17 @@ def summary_artifact(run_summary: summary.RunSummary) -> None:
     )
 
 
+def html_report_artifact(report_folder: Path | None) -> None:
+    """A link to report.html (the page mail alerts attach) beside the Markdown report."""
+    if report_folder is not None and (report_folder / "report.html").exists():
+        create_link_artifact(
+            (report_folder / "report.html").resolve().as_uri(),
+            link_text="report.html",
+            key="validation-report-html",
+            description="Prüfbericht / validation report as one HTML page",
+        )
+
+
 def summarize_failure(flow, flow_run, state) -> None:
     """Failures other than invalid input (which writes its own summary): lock, disk, bugs."""
     error = state.result(raise_on_failure=False)
@@ -118,6 +129,7 @@ def run_nightly(
             key="validation-report",
             description="Validation report of the curated CSVs",
         )
+        html_report_artifact(result.report_folder)
     if not result.ok:
         summary_artifact(run_summary)
         invalid = InvalidInput(result.report, result.report_folder, run_summary.to_text())

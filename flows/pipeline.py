@@ -24,6 +24,7 @@ from flows.check.validation import validate_raw
 from flows.common import faults
 from flows.common.memory import return_freed_memory
 from flows.common.report import Report
+from flows.common.report_html import write_html
 from flows.describe.datapackage import write_datapackage
 from flows.release import summary
 from flows.release.manifest import file_digests, input_hashes, release_id_of, unchanged_release
@@ -164,7 +165,8 @@ def save_report(
     status: str,
     rejects: dict[str, pd.DataFrame] | None = None,
 ) -> Path:
-    """Write the report's three renderings, and any rejected rows, under reports/."""
+    """Write the report's renderings (text, JSON, Markdown, HTML), and any rejected rows,
+    under reports/."""
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
     folder = store.reports / f"{stamp}-{status}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -172,6 +174,7 @@ def save_report(
     faults.pause("write-report")
     (folder / "report.json").write_text(report.to_json(), encoding="utf-8")
     (folder / "report.md").write_text(report.to_markdown(), encoding="utf-8")
+    write_html(report, folder / "report.html", with_json=False)
     for name, rows in (rejects or {}).items():
         pl.from_pandas(rows).write_csv(folder / f"rejects-{name}.csv", line_terminator="\r\n")
     kept = sorted(p for p in store.reports.iterdir() if p.is_dir())

@@ -100,6 +100,8 @@ class AidShipments(dates.PartialDateRules, DeepLinkRules):
         unique = PRIMARY_KEY
         metadata = {
             "primary_key": PRIMARY_KEY,
+            #: the sheet a curator edits in the workbook (31 characters at most)
+            "sheet_de": "Hilfslieferungen",
             "blame": {"day_needs_month": "day", "real_calendar_date": "day"},
             "min_rows": 0,
             "title_de": "Hilfslieferungen an Partnerstädte der Stadt Dortmund",

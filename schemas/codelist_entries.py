@@ -43,6 +43,8 @@ class CodelistEntries(pa.DataFrameModel):
         unique = PRIMARY_KEY
         metadata = {
             "primary_key": PRIMARY_KEY,
+            #: the sheet a curator edits in the workbook (31 characters at most)
+            "sheet_de": "Codelisten",
             "min_rows": 1,
             "title_de": "Codelisten der Partnerschaftsdaten",
             "title_en": "Code lists of the partnership data",

@@ -83,6 +83,8 @@ class Events(dates.PartialDateRules, SourceNoteRules):
         unique = PRIMARY_KEY
         metadata = {
             "primary_key": PRIMARY_KEY,
+            #: the sheet a curator edits in the workbook (31 characters at most)
+            "sheet_de": "Ereignisse",
             "blame": {
                 "day_needs_month": "day",
                 "real_calendar_date": "day",

@@ -150,6 +150,8 @@ class Partnerships(SourceNoteRules):
         unique = PRIMARY_KEY
         metadata = {
             "primary_key": PRIMARY_KEY,
+            #: the sheet a curator edits in the workbook (31 characters at most)
+            "sheet_de": "Partnerschaften",
             "blame": {
                 "date_agrees_with_year": "established_on",
                 "coordinates_need_source": "coordinates_source_url",

@@ -155,6 +155,61 @@ RULES: dict[str, Rule] = {
     "field_too_large": Rule(
         "Feld ist größer als {limit} Bytes", "field is larger than {limit} bytes"
     ),
+    # what the workbook import finds (flows/workbook; decisions in docs/workbook.md)
+    "workbook_unreadable": Rule(
+        "Arbeitsmappe kann nicht gelesen werden: {reason}", "workbook cannot be read: {reason}"
+    ),
+    "sheet_missing": Rule(
+        "Tabellenblatt {sheet} fehlt (auch kein anderes Blatt hat seine Kopfzeile)",
+        "sheet {sheet} is missing (nor does another sheet have its header)",
+    ),
+    "sheet_renamed": Rule(
+        "Tabellenblatt heißt {found} statt {sheet}; an der Kopfzeile erkannt",
+        "sheet is called {found} instead of {sheet}; recognised by its header",
+    ),
+    "extra_sheet": Rule(
+        "Tabellenblatt {found} gehört zu keinem Datensatz und wird nicht übernommen",
+        "sheet {found} belongs to no dataset and is not imported",
+    ),
+    "formula_cell": Rule(
+        "Formel statt Wert ({value}): bitte den Wert selbst eintragen",
+        "formula instead of a value ({value}): type the value itself",
+    ),
+    "merged_cells": Rule(
+        "verbundene Zellen {cells}: bitte die Verbindung aufheben",
+        "merged cells {cells}: unmerge them",
+    ),
+    "date_cell": Rule(
+        "die Tabellenkalkulation hat den Wert in ein Datum ({value}) verwandelt; "
+        "bitte als Text eingeben",
+        "the spreadsheet turned the value into a date ({value}); enter it as text",
+    ),
+    "date_cell_taken": Rule("Datumszelle als {value} übernommen", "date cell taken as {value}"),
+    "number_cell_taken": Rule(
+        "Zahlenzelle {typed} als {value} übernommen", "number cell {typed} taken as {value}"
+    ),
+    "hidden_cells": Rule(
+        "ausgeblendet ({cells}), wird aber übernommen",
+        "hidden ({cells}), but imported all the same",
+    ),
+    "cell_too_long": Rule(
+        "Zelle hat {length} Zeichen, eine Tabellenkalkulation fasst höchstens {limit} "
+        "und schneidet den Rest ab",
+        "cell holds {length} characters; a spreadsheet holds at most {limit} and cuts the rest",
+    ),
+    "cell_cannot_hold": Rule(
+        "Wert enthält ein Steuerzeichen ({character}), das eine Tabellenzelle nicht "
+        "behält; bitte in raw/ entfernen",
+        "value holds a control character ({character}) a spreadsheet cell does not keep; "
+        "remove it in raw/",
+    ),
+    "cell_without_header": Rule(
+        "Wert in einer Spalte ohne Überschrift", "value in a column without a header"
+    ),
+    "detected_encoding": Rule(
+        "CSV-Datei als {encoding} mit Trennzeichen {delimiter!r} gelesen",
+        "CSV file read as {encoding} with delimiter {delimiter!r}",
+    ),
 }
 
 

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from conftest import REPO, tree_digest
@@ -55,3 +56,23 @@ def test_run_publishes_the_shipped_data_then_refuses_bad_data(prefect_env, tmp_p
     assert "real_calendar_date" in refused.stderr
     assert "Traceback" not in refused.stdout + refused.stderr
     assert tree_digest(output) == published
+    assert_report_html_linked_to_the_flow_run()
+
+
+def assert_report_html_linked_to_the_flow_run() -> None:
+    """The refused run's report.html exists and the flow run links it as an artifact."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["validation-report-html"])),
+            sort=ArtifactSort.CREATED_DESC,
+        )
+    assert len(found) == 2, "one artifact validation-report-html per run"
+    link = found[0].data  # the refused run's
+    uri = link.split("](", 1)[1].rstrip(")")  # Prefect keeps a link as Markdown
+    path = Path(urlparse(uri).path)
+    assert path.name == "report.html" and path.exists(), link
+    assert "real_calendar_date" in path.read_text(encoding="utf-8")

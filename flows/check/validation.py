@@ -19,7 +19,7 @@ from flows.check.convert import convert
 from flows.check.ordering import SortedKeys, key_table, sort_keys
 from flows.common.memory import use_jemalloc
 from flows.common.report import Problem, Report
-from flows.read.raw_csv import RawTable, read_raw
+from flows.read.raw_csv import RawTable, line_feeds_per_row, read_raw
 from schemas import DATASETS, Dataset, dataset
 from schemas.codelists import all_codes, labelled
 from schemas.dates import derive_date_columns
@@ -62,6 +62,35 @@ def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
             if key_orders:
                 result.orders[ds.name] = keys.order
     result.report.extend(check_references(result.frames, result.tables))
+    result.report.problems = with_spreadsheet_rows(result.report.problems, result.tables)
+    return result
+
+
+def with_spreadsheet_rows(problems: list[Problem], tables: dict[str, RawTable]) -> list[Problem]:
+    """Add the row a spreadsheet shows where it differs from the line: after a cell
+    holding line breaks (a blank line is a row in a spreadsheet too). Only files with
+    such cells are looked at."""
+    rows_of = {}
+    files_with_problems = {p.file for p in problems if p.line is not None and p.line > 1}
+    for t in tables.values():
+        if t.file not in files_with_problems:
+            continue
+        if not t.num_rows or int(t.lines[-1]) == t.num_rows + 1:
+            continue  # no line break inside a cell and no blank line
+        feeds = sum(line_feeds_per_row(column) for column in t.text.columns)
+        if feeds.any():
+            rows_of[t.file] = (t.lines, t.lines - np.concatenate(([0], np.cumsum(feeds)[:-1])))
+    if not rows_of:
+        return problems
+    result = []
+    for p in problems:
+        if p.file not in rows_of or p.line is None or p.line < 2:
+            result.append(p)
+            continue
+        lines, rows = rows_of[p.file]
+        record = max(int(np.searchsorted(lines, p.line, side="right")) - 1, 0)
+        row = int(rows[record]) + (p.line - int(lines[record]))
+        result.append(p.located(row=row) if row != p.line else p)
     return result
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from schemas.rules import message
 
 MAX_VALUE_CHARS = 80
+#: a problem's fields that only a workbook or a multi-line CSV row fills in
+SPREADSHEET_FIELDS = ("sheet", "cell", "row")
 REPORT_FORMAT_VERSION = 1
 
 
@@ -39,6 +41,11 @@ class Problem:
     value: str | None = None
     key: str | None = None
     severity: str = "error"
+    #: where the problem is in a curator's workbook (`Ereignisse`, `F14`), and the row a
+    #: spreadsheet shows where it differs from `line` (line breaks inside cells)
+    sheet: str | None = None
+    cell: str | None = None
+    row: int | None = None
 
     @classmethod
     def of(
@@ -67,6 +74,30 @@ class Problem:
             key=key,
             severity=severity,
         )
+
+    def located(self, **where: object) -> Problem:
+        """The same problem with where it is in a spreadsheet: sheet, cell, row."""
+        return replace(self, **where)
+
+    def as_dict(self) -> dict:
+        """The problem's fields; where it is in a spreadsheet only when known."""
+        # the fields are plain values: a shallow dict is what asdict's deep copy gives
+        fields = vars(self).copy()
+        for name in SPREADSHEET_FIELDS:
+            if fields[name] is None:
+                del fields[name]
+        return fields
+
+    @property
+    def where(self) -> str:
+        """The cell (`Ereignisse!F14`) or the line, as the curator looks for it."""
+        if self.cell:
+            return f"{self.sheet}!{self.cell}"
+        if self.sheet:
+            return self.sheet
+        if self.line is None:
+            return self.file
+        return f"line {self.line}" + (f" (row {self.row})" if self.row else "")
 
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.column or "", self.rule, self.value or "")
@@ -111,8 +142,7 @@ class Report:
             "warning_count": len(warnings),
             "rows": dict(sorted(self.rows.items())),
             "counts": self.counts(),
-            # the fields are plain values: a shallow dict is what asdict's deep copy gives
-            "problems": [vars(p).copy() for p in errors + warnings],
+            "problems": [p.as_dict() for p in errors + warnings],
         }
 
     def to_json(self) -> str:
@@ -175,7 +205,9 @@ def _grouped(problems: list[Problem]) -> list[tuple[str, list[tuple[str, list[Pr
 
 
 def _location(p: Problem) -> str:
-    parts = [f"line {p.line}" if p.line else "file"]
+    parts = [p.where if p.line or p.sheet else "file"]
+    if p.cell and p.row:
+        parts.append(f"row {p.row}")
     if p.column:
         parts.append(f"column {p.column}")
     if p.value is not None:

@@ -1,0 +1,102 @@
+"""The `partnerships` command line's arguments; flows.cli runs what they ask for."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+HTML_HELP = "also write the report as one HTML page (and its JSON beside it, PATH.json)"
+
+
+def keep_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+TARGET_HELP = (
+    "also publish to this folder, s3://bucket/prefix, ftp(s)://user@host/path or "
+    "ckan+https://host (repeatable; see docs/publishing.md)"
+)
+
+
+def parser(handlers: dict[str, Callable[[argparse.Namespace], int]]) -> argparse.ArgumentParser:
+    """The command line; handlers run each (sub)command by its name."""
+    root = argparse.ArgumentParser(
+        prog="partnerships",
+        description="Validate and publish the open data on Dortmund's partnerships.",
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check raw/ without writing anything")
+    validate.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    validate.add_argument("--html", type=Path, metavar="PATH", help=HTML_HELP)
+    validate.set_defaults(handler=handlers["validate"])
+
+    run = commands.add_parser("run", help="run the nightly flow once under Prefect")
+    run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    run.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    run.add_argument("--target", action="append", default=[], help=TARGET_HELP)
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run to finish instead of refusing at once (exit 3)",
+    )
+    run.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="publish the valid rows; refused rows go with their reasons to "
+        "output.d/reports/<run>/rejects-<dataset>.csv",
+    )
+    run.set_defaults(handler=handlers["run"])
+
+    publish = commands.add_parser("publish", help="publish the current release to targets again")
+    publish.add_argument("--target", action="append", required=True, help=TARGET_HELP)
+    publish.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    publish.set_defaults(handler=handlers["publish"])
+
+    serve = commands.add_parser(
+        "serve", help="run the flow every night at 02:00 Europe/Berlin (needs PREFECT_API_URL)"
+    )
+    serve.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    serve.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    serve.set_defaults(handler=handlers["serve"])
+
+    keep_help = "releases to keep (default: $PARTNERSHIPS_KEEP_RELEASES or 30)"
+    for command in (run, serve):
+        command.add_argument("--keep", type=keep_count, default=None, help=keep_help)
+
+    diff = commands.add_parser("diff", help="changes between two kept releases")
+    diff.add_argument("old", help="release id, e.g. 2026-01-01-0123456789")
+    diff.add_argument("new", help="release id")
+    diff.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    diff.add_argument("--markdown", action="store_true", help="print CHANGELOG.md's format")
+    diff.set_defaults(handler=handlers["diff"])
+
+    rollback = commands.add_parser("rollback", help="make a kept release current again")
+    rollback.add_argument("release", help="release id (see `ls OUTPUT.d/releases`)")
+    rollback.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    rollback.set_defaults(handler=handlers["rollback"])
+    add_workbook_commands(commands, handlers)
+    return root
+
+
+def add_workbook_commands(commands, handlers) -> None:
+    workbook = commands.add_parser("workbook", help="the curators' workbook (xlsx or ods)")
+    actions = workbook.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write raw/ into one workbook to edit")
+    export.add_argument("path", type=Path, help="the workbook to write: NAME.xlsx or NAME.ods")
+    export.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    export.set_defaults(handler=handlers["workbook export"])
+    load = actions.add_parser(
+        "import",
+        help="check an edited workbook (or a spreadsheet's CSV) and write raw/ when valid",
+    )
+    load.add_argument("path", type=Path, help="NAME.xlsx, NAME.ods or a dataset's NAME.csv")
+    load.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    load.add_argument("--html", type=Path, metavar="PATH", help=HTML_HELP)
+    load.set_defaults(handler=handlers["workbook import"])

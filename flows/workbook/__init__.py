@@ -1,0 +1,14 @@
+"""The curators' workbook: export raw/ to xlsx or ods, import it back, mark the bad cells.
+
+`layout` says which sheet and column holds what (all of it read from schemas/),
+`export` writes the workbook, `sheets` reads a workbook or a spreadsheet's CSV back
+into rows (deciding every spreadsheet trap, see docs/workbook.md), `canonical` turns
+rows into raw/'s exact CSV form and compares them with raw/, `locate` names each
+problem's sheet and cell, `annotate` writes the curator's copy with the bad cells
+marked, `office` converts between xlsx and ods with LibreOffice, and `commands` holds
+what `partnerships workbook export|import` do.
+
+The import validates with flows.check exactly as the nightly run does.
+
+May use: flows.check, flows.read, flows.common, schemas.
+"""
