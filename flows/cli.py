@@ -5,7 +5,7 @@ Exit codes: 0 done; 1 the curated files are invalid (every problem is listed);
 cannot be written (full disk, no permission); 5 a --target could not be published
 (missing credentials, refused login, network): a release built by `run` is in place
 in output/ all the same. The previous release stays current whenever the exit code is
-not 0 or 5.
+not 0 or 5. `alerts test` exits 1 when a channel failed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from flows.cli_parser import parser
 
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
     from flows.common.report import Report
@@ -75,9 +77,22 @@ def unchanged_summary(args: argparse.Namespace) -> str | None:
     return summary.unchanged(current, time.monotonic() - started).to_text()
 
 
+def alert(output: Path, error: BaseException | None = None) -> None:
+    """Alerts for what is decided before the flow starts (the flow sends its own):
+    a refusal, or a run with nothing to do that may resolve an earlier problem."""
+    from flows.alerts.notify import after_run, has_open_problems
+    from flows.alerts.outcome import Outcome
+
+    if error is not None:
+        after_run(output, Outcome.failed(error))
+    elif has_open_problems(output):  # one small file read: a no-op run stays fast
+        after_run(output, Outcome.nothing_to_do())
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     nothing_to_do = unchanged_summary(args)
     if nothing_to_do and not args.target:
+        alert(args.output)
         sys.stdout.write(nothing_to_do)
         return EXIT_OK
     busy = wait_for_lock(args.output, args.wait)
@@ -89,6 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         load_metadata()  # a broken metadata file stops the run before anything is built
     except MetadataError as error:
         sys.stderr.write(f"error: {error}\n")
+        alert(args.output, error)
         return EXIT_USAGE
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
@@ -160,12 +176,14 @@ def wait_for_lock(output: Path, wait_seconds: float) -> int | None:
             return None
     except LockBusy as busy:
         sys.stderr.write(f"error: {busy}\n")
+        alert(output, busy)
         return EXIT_BUSY
     except OSError as error:
         sys.stderr.write(
             f"error: cannot write {output}: {error}\n"
             "nothing published; the previous release stays current\n"
         )
+        alert(output, error)
         return EXIT_OUTPUT
 
 
@@ -225,77 +243,32 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def keep_count(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+def cmd_alerts_test(args: argparse.Namespace) -> int:
+    from flows.alerts.notify import send_test_messages
+
+    results = send_test_messages()
+    if not any(results.values()):
+        sys.stderr.write(
+            "error: no alert channel configured: set PARTNERSHIPS_ALERT_CURATORS and "
+            "PARTNERSHIPS_ALERT_OPERATORS or [alerts] in metadata.toml (docs/alerts.md)\n"
+        )
+        return EXIT_USAGE
+    for audience, deliveries in results.items():
+        for line in [d.summary() for d in deliveries] or [f"{audience}: no channel configured"]:
+            print(line)
+    failed = any(not d.ok for deliveries in results.values() for d in deliveries)
+    return EXIT_INVALID if failed else EXIT_OK
 
 
-TARGET_HELP = (
-    "also publish to this folder, s3://bucket/prefix, ftp(s)://user@host/path or "
-    "ckan+https://host (repeatable; see docs/publishing.md)"
-)
-
-
-def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(
-        prog="partnerships",
-        description="Validate and publish the open data on Dortmund's partnerships.",
-    )
-    commands = root.add_subparsers(dest="command", required=True)
-
-    validate = commands.add_parser("validate", help="check raw/ without writing anything")
-    validate.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
-    validate.set_defaults(handler=cmd_validate)
-
-    run = commands.add_parser("run", help="run the nightly flow once under Prefect")
-    run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
-    run.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    run.add_argument("--target", action="append", default=[], help=TARGET_HELP)
-    run.add_argument(
-        "--wait",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="wait this long for another run to finish instead of refusing at once (exit 3)",
-    )
-    run.add_argument(
-        "--quarantine",
-        action="store_true",
-        help="publish the valid rows; refused rows go with their reasons to "
-        "output.d/reports/<run>/rejects-<dataset>.csv",
-    )
-    run.set_defaults(handler=cmd_run)
-
-    publish = commands.add_parser("publish", help="publish the current release to targets again")
-    publish.add_argument("--target", action="append", required=True, help=TARGET_HELP)
-    publish.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    publish.set_defaults(handler=cmd_publish)
-
-    serve = commands.add_parser(
-        "serve", help="run the flow every night at 02:00 Europe/Berlin (needs PREFECT_API_URL)"
-    )
-    serve.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
-    serve.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    serve.set_defaults(handler=cmd_serve)
-
-    keep_help = "releases to keep (default: $PARTNERSHIPS_KEEP_RELEASES or 30)"
-    for command in (run, serve):
-        command.add_argument("--keep", type=keep_count, default=None, help=keep_help)
-
-    diff = commands.add_parser("diff", help="changes between two kept releases")
-    diff.add_argument("old", help="release id, e.g. 2026-01-01-0123456789")
-    diff.add_argument("new", help="release id")
-    diff.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    diff.add_argument("--markdown", action="store_true", help="print CHANGELOG.md's format")
-    diff.set_defaults(handler=cmd_diff)
-
-    rollback = commands.add_parser("rollback", help="make a kept release current again")
-    rollback.add_argument("release", help="release id (see `ls OUTPUT.d/releases`)")
-    rollback.add_argument("--output", type=Path, default=Path("output"), help="published folder")
-    rollback.set_defaults(handler=cmd_rollback)
-    return root
+HANDLERS = {
+    "validate": cmd_validate,
+    "run": cmd_run,
+    "publish": cmd_publish,
+    "serve": cmd_serve,
+    "diff": cmd_diff,
+    "rollback": cmd_rollback,
+    "alerts test": cmd_alerts_test,
+}
 
 
 def skip_pandera_strategies() -> None:
@@ -311,7 +284,7 @@ def skip_pandera_strategies() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = parser().parse_args(argv)
+        args = parser(HANDLERS).parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if hasattr(args, "raw") and not args.raw.is_dir():

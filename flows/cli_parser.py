@@ -1,0 +1,91 @@
+"""The `partnerships` command's arguments: subcommands, options and their help.
+
+Kept apart from flows.cli, which runs the commands, so that each stays readable;
+the handlers are passed in by name.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+
+def keep_count(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+TARGET_HELP = (
+    "also publish to this folder, s3://bucket/prefix, ftp(s)://user@host/path or "
+    "ckan+https://host (repeatable; see docs/publishing.md)"
+)
+
+
+def parser(handlers: dict[str, Callable[[argparse.Namespace], int]]) -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="partnerships",
+        description="Validate and publish the open data on Dortmund's partnerships.",
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check raw/ without writing anything")
+    validate.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    validate.set_defaults(handler=handlers["validate"])
+
+    run = commands.add_parser("run", help="run the nightly flow once under Prefect")
+    run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    run.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    run.add_argument("--target", action="append", default=[], help=TARGET_HELP)
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run to finish instead of refusing at once (exit 3)",
+    )
+    run.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="publish the valid rows; refused rows go with their reasons to "
+        "output.d/reports/<run>/rejects-<dataset>.csv",
+    )
+    run.set_defaults(handler=handlers["run"])
+
+    publish = commands.add_parser("publish", help="publish the current release to targets again")
+    publish.add_argument("--target", action="append", required=True, help=TARGET_HELP)
+    publish.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    publish.set_defaults(handler=handlers["publish"])
+
+    serve = commands.add_parser(
+        "serve", help="run the flow every night at 02:00 Europe/Berlin (needs PREFECT_API_URL)"
+    )
+    serve.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    serve.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    serve.set_defaults(handler=handlers["serve"])
+
+    keep_help = "releases to keep (default: $PARTNERSHIPS_KEEP_RELEASES or 30)"
+    for command in (run, serve):
+        command.add_argument("--keep", type=keep_count, default=None, help=keep_help)
+
+    diff = commands.add_parser("diff", help="changes between two kept releases")
+    diff.add_argument("old", help="release id, e.g. 2026-01-01-0123456789")
+    diff.add_argument("new", help="release id")
+    diff.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    diff.add_argument("--markdown", action="store_true", help="print CHANGELOG.md's format")
+    diff.set_defaults(handler=handlers["diff"])
+
+    rollback = commands.add_parser("rollback", help="make a kept release current again")
+    rollback.add_argument("release", help="release id (see `ls OUTPUT.d/releases`)")
+    rollback.add_argument("--output", type=Path, default=Path("output"), help="published folder")
+    rollback.set_defaults(handler=handlers["rollback"])
+
+    alerts = commands.add_parser("alerts", help="alerts by e-mail and webhook (docs/alerts.md)")
+    alert_commands = alerts.add_subparsers(dest="alerts_command", required=True)
+    test = alert_commands.add_parser(
+        "test", help="send a test message to every configured channel and say which worked"
+    )
+    test.set_defaults(handler=handlers["alerts test"])
+    return root
