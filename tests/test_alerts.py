@@ -11,11 +11,11 @@ import os
 from pathlib import Path
 
 import pytest
+from servers import free_port
 from servers.smtp import (  # noqa: F401 - fixtures
     SMTP_PASSWORD,
     SmtpServer,
     WebhookReceiver,
-    free_port,
     smtp_server,
     webhook,
 )

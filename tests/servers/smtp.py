@@ -11,7 +11,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,15 +21,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from servers import free_port
+
 SMTP_USER = "alerts"
 SMTP_PASSWORD = "smtp-secret-Gj7qZ2"  # a test-only secret, looked for in logs and mails
 FROM = "partnerships@stadtdo.example"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
