@@ -289,10 +289,13 @@ def test_channels_from_the_environment_win_over_metadata_toml(tmp_path: Path, mo
         "json://hooks.stadtdo.example/…",
         "jsons://hooks.stadtdo.example/…",
     ]
-    monkeypatch.setenv("PARTNERSHIPS_ALERT_OPERATORS", "json://127.0.0.1:8/x,json://127.0.0.1:9/y")
-    assert [c.name for c in channels.configured("operators")] == [
-        "json://127.0.0.1:8/…",
-        "json://127.0.0.1:9/…",
+    monkeypatch.setenv(
+        "PARTNERSHIPS_ALERT_OPERATORS",
+        "json://127.0.0.1:8/x,mailto://127.0.0.1:9?to=a@stadtdo.example,b@stadtdo.example",
+    )
+    assert [c.url for c in channels.configured("operators")] == [
+        "json://127.0.0.1:8/x",
+        "mailto://127.0.0.1:9?to=a@stadtdo.example,b@stadtdo.example",
     ]
     assert load_alert_urls(metadata)["curators"] == [
         "mailtos://smtp.stadtdo.example?to=a@stadtdo.example"
@@ -321,9 +324,42 @@ def test_a_broken_alerts_table_is_refused_without_quoting_the_url(table, complai
             "mailtos://alerts:pw@smtp.stadtdo.example:587?to=a@b.example",
             "mailtos://smtp.stadtdo.example:587/…",
         ),
-        ("msteams://TokenA/TokenB/TokenC/", "msteams://…"),
+        ("tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/", "tgram://…"),
+        (
+            "matrixs://alerts:tok-abc@matrix.stadtdo.example/#betrieb",
+            "matrixs://matrix.stadtdo.example/…",
+        ),
         ("jsons://hooks.example.org/secret-path-token", "jsons://hooks.example.org/…"),
     ],
 )
 def test_channels_are_shown_masked(url: str, shown: str) -> None:
     assert channels.masked(url) == shown
+
+
+def test_alerts_test_says_which_channel_worked(
+    smtp_server: SmtpServer,  # noqa: F811
+    webhook: WebhookReceiver,  # noqa: F811
+    monkeypatch,
+    capsys,
+) -> None:
+    from flows import cli
+
+    monkeypatch.setenv("PARTNERSHIPS_METADATA", str(Path(os.devnull)))
+    assert cli.main(["alerts", "test"]) == cli.EXIT_USAGE
+    assert "no alert channel configured" in capsys.readouterr().err
+
+    monkeypatch.setenv("PARTNERSHIPS_ALERT_CURATORS", smtp_server.url(CURATOR))
+    monkeypatch.setenv("PARTNERSHIPS_ALERT_OPERATORS", webhook.url())
+    assert cli.main(["alerts", "test"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert f"curators: mailto://127.0.0.1:{smtp_server.port}/…: sent" in out
+    assert f"operators: json://127.0.0.1:{webhook.port}/…: sent" in out
+    [mail] = smtp_server.mails
+    assert mail.subject == "Partnerschaften Dortmund: Testnachricht"
+    assert webhook.bodies[0]["title"] == mail.subject and webhook.bodies[0]["type"] == "info"
+
+    webhook.status = 500
+    assert cli.main(["alerts", "test"]) == cli.EXIT_INVALID
+    out = capsys.readouterr().out
+    assert "operators: json://127.0.0.1" in out and "FAILED after 3 attempt(s)" in out
+    assert SMTP_PASSWORD not in out

@@ -130,6 +130,7 @@ def curators_alert(news: CuratorNews, run: RunInfo) -> Alert:
         *([f"… und {more} weitere im angehängten Bericht."] if more > 0 else []),
         "",
         f"Angehängt: {names}." if names else "Der Bericht liegt im Berichtsordner des Laufs.",
+        *([f"Berichtsordner: {news.report_folder}"] if news.report_folder else []),
         run_de,
     ]
     en = [
@@ -140,6 +141,7 @@ def curators_alert(news: CuratorNews, run: RunInfo) -> Alert:
         *([f"… and {more} more in the attached report."] if more > 0 else []),
         "",
         f"Attached: {names}." if names else "The report is in the run's report folder.",
+        *([f"Report folder: {news.report_folder}"] if news.report_folder else []),
         run_en,
     ]
     body = _two_languages(de, en)

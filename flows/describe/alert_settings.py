@@ -22,9 +22,16 @@ ALERT_AUDIENCES = {
 }
 
 
+URL_SEPARATOR = re.compile(r"\s+|,\s*(?=[A-Za-z][A-Za-z0-9+.-]*://)")
+
+
 def split_urls(text: str) -> list[str]:
-    """Apprise URLs separated by spaces, line breaks or commas."""
-    return [url for url in re.split(r"[\s,]+", text) if url]
+    """Apprise URLs separated by spaces, line breaks or commas.
+
+    A comma separates two URLs only where a new URL (scheme://) follows, since an
+    Apprise URL may hold commas itself: `mailtos://...?to=a@example.org,b@example.org`.
+    """
+    return [url for url in URL_SEPARATOR.split(text) if url]
 
 
 def parse_alerts(raw: dict[str, Any], source: str = "metadata.toml") -> dict[str, list[str]]:
