@@ -90,6 +90,7 @@ def test_invalid_input_two_nights_then_fixed(
     [_, resolved] = alerted.mails
     assert resolved.recipients == [CURATOR]
     assert resolved.subject == f"{SUBJECT}behoben – Fehler in den Rohdaten"
+    assert "Lauf: nichts zu tun" in resolved.text()
     assert run(base_raw, output) == cli.EXIT_OK
     assert len(alerted.mails) == 2
 
@@ -239,3 +240,27 @@ def test_a_failing_channel_leaves_the_runs_result_unchanged(
     assert tree_digest(output) == published
     if channel == "webhook-500":
         assert webhook.requests == channels.ATTEMPTS
+
+
+def test_channels_from_a_prefect_secret_block(
+    base_raw: Path,
+    tmp_path: Path,
+    smtp_server: SmtpServer,  # noqa: F811
+    monkeypatch,
+) -> None:
+    """Inside the flow run a Secret block stands in for the environment variable."""
+    from prefect.blocks.system import Secret
+
+    for name in ("PARTNERSHIPS_ALERT_CURATORS", "PARTNERSHIPS_ALERT_OPERATORS"):
+        monkeypatch.delenv(name, raising=False)
+    Secret(value=smtp_server.url(CURATOR)).save("partnerships-alert-curators", overwrite=True)
+    try:
+        break_raw(base_raw)
+        assert run(base_raw, tmp_path / "output", "--quarantine") == cli.EXIT_OK
+    finally:
+        Secret(value="").save("partnerships-alert-curators", overwrite=True)
+    [mail] = smtp_server.mails
+    assert mail.recipients == [CURATOR]
+    # with --quarantine the valid rows went out: the curators still hear about the rest
+    assert mail.subject == f"{SUBJECT}1 Fehler in den Rohdaten – Zeilen zurückgehalten"
+    assert "Die fehlerfreien Zeilen wurden veröffentlicht" in mail.text()

@@ -28,6 +28,8 @@ class RunInfo:
     run_id: str | None = None
     release: str | None = None
     output: Path | None = None
+    #: without a flow run: "refused" before it started, or "nothing_to_do"
+    without_flow: str = "refused"
 
     @property
     def link(self) -> str | None:
@@ -37,6 +39,11 @@ class RunInfo:
         if self.run_id:
             link = f" ({self.link})" if self.link else ""
             return f"Lauf: {self.run_id}{link}", f"Run: {self.run_id}{link}"
+        if self.without_flow == "nothing_to_do":
+            return (
+                "Lauf: nichts zu tun, die Eingaben gleichen der aktuellen Veröffentlichung",
+                "Run: nothing to do, the inputs equal the current release's",
+            )
         return (
             "Lauf: vor dem Start in Prefect abgelehnt",
             "Run: refused before its Prefect flow run started",

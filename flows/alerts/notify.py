@@ -50,7 +50,7 @@ def _after_run(output: Path, outcome: Outcome, run: RunInfo) -> list:
     from flows.release.store import ReleaseStore
 
     store = ReleaseStore(output, keep=1)
-    run = RunInfo(run.run_id, run.release or store.current_id(), store.output)
+    run = RunInfo(run.run_id, run.release or store.current_id(), store.output, run.without_flow)
     deliveries: list = []
     changed = False
     for audience, (what, opened) in news.items():
