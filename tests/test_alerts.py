@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from servers import free_port
 from servers.smtp import (  # noqa: F401 - fixtures
     SMTP_PASSWORD,
@@ -363,3 +365,69 @@ def test_alerts_test_says_which_channel_worked(
     out = capsys.readouterr().out
     assert "operators: json://127.0.0.1" in out and "FAILED after 3 attempt(s)" in out
     assert SMTP_PASSWORD not in out
+
+
+@pytest.mark.parametrize(
+    ("files", "attached"),
+    [
+        (["report.json", "report.md"], ["report.json"]),
+        (["report.html", "report.json"], ["report.html"]),
+        (
+            ["report.html", "events.fehler.xlsx", "a.fehler.ods"],
+            ["report.html", "a.fehler.ods", "events.fehler.xlsx"],
+        ),
+        ([], []),
+    ],
+)
+def test_the_html_report_is_attached_where_there_is_one(
+    tmp_path: Path, files: list[str], attached: list[str]
+) -> None:
+    from flows.alerts.messages import report_attachments
+
+    for name in files:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.name for p in report_attachments(tmp_path)] == attached
+
+
+def test_values_from_the_data_cannot_forge_headers_or_markup(
+    tmp_path: Path, mail_to_both: SmtpServer
+) -> None:
+    forged = "30\r\nBcc: everyone@example.org\r\n<script>alert(1)</script>"
+    news = CuratorNews((problem(line=4, value=forged, key="k\n1"),), None)
+    after_run(tmp_path / "output", Outcome(news), RunInfo("run-1"))
+    [mail] = mail_to_both.mails
+    assert mail.message["Bcc"] is None and mail.recipients == [CURATOR]
+    assert [p.get_content_type() for p in mail.message.walk()] == ["text/plain"]
+    text = mail.text()
+    assert "Wert '30\\r\\nBcc: everyone@example.org\\r\\n<script>alert(1)</script>'" in text
+    assert "Schlüssel k\\n1" in text
+    assert not any(line.startswith("Bcc") for line in text.splitlines())
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(2, 10_000),
+            st.sampled_from(["30", "31", "x"]),
+            st.sampled_from(["k-1", "k-2", None]),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.randoms(use_true_random=False),
+    st.integers(1, 50),
+)
+def test_a_fingerprint_ignores_order_lines_and_repeats(rows, rng, shift: int) -> None:
+    problems = [problem(line, value, key) for line, value, key in rows]
+    moved = [problem(line + shift, value, key) for line, value, key in rows]
+    rng.shuffle(moved)
+    assert CuratorNews(tuple(problems)).fingerprint == CuratorNews(tuple(moved + moved)).fingerprint
+
+
+@given(st.text())
+def test_plain_text_keeps_every_value_on_one_line(value: str) -> None:
+    from flows.alerts.messages import plain
+
+    shown = plain(value)
+    assert shown.isprintable()
+    assert len(shown.splitlines()) <= 1
