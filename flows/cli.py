@@ -80,13 +80,18 @@ def unchanged_summary(args: argparse.Namespace) -> str | None:
 def alert(output: Path, error: BaseException | None = None) -> None:
     """Alerts for what is decided before the flow starts (the flow sends its own):
     a refusal, or a run with nothing to do that may resolve an earlier problem."""
+    from flows.alerts.state import AlertState
+
+    # a no-op run with nothing open reads one small file and imports no more
+    if error is None and not AlertState.of_store(output).open:
+        return
     from flows.alerts.messages import RunInfo
-    from flows.alerts.notify import after_run, has_open_problems
+    from flows.alerts.notify import after_run
     from flows.alerts.outcome import Outcome
 
     if error is not None:
         after_run(output, Outcome.failed(error))
-    elif has_open_problems(output):  # one small file read: a no-op run stays fast
+    else:
         after_run(output, Outcome.nothing_to_do(), RunInfo(without_flow="nothing_to_do"))
 
 
