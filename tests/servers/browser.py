@@ -162,8 +162,11 @@ def run_axe(tab) -> list[dict]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Chromium]:
+    """One browser per test module: Playwright's sync API keeps an event loop running in
+    the main thread while it is open, and Prefect then takes every later call in the
+    same process for async code (its sync calls return coroutines)."""
     if not CHROMIUM.exists():
         not_installed(f"Chromium ({CHROMIUM})")
     if not AXE.is_file():
