@@ -5,7 +5,7 @@ Exit codes: 0 done; 1 the curated files are invalid (every problem is listed);
 cannot be written (full disk, no permission); 5 a --target could not be published
 (missing credentials, refused login, network): a release built by `run` is in place
 in output/ all the same. The previous release stays current whenever the exit code is
-not 0 or 5.
+not 0 or 5. `alerts test` exits 1 when a channel failed.
 """
 
 from __future__ import annotations
@@ -94,9 +94,28 @@ def unchanged_summary(args: argparse.Namespace) -> str | None:
     return summary.unchanged(current, time.monotonic() - started).to_text()
 
 
+def alert(output: Path, error: BaseException | None = None) -> None:
+    """Alerts for what is decided before the flow starts (the flow sends its own):
+    a refusal, or a run with nothing to do that may resolve an earlier problem."""
+    from flows.alerts.state import AlertState
+
+    # a no-op run with nothing open reads one small file and imports no more
+    if error is None and not AlertState.of_store(output).open:
+        return
+    from flows.alerts.messages import RunInfo
+    from flows.alerts.notify import after_run
+    from flows.alerts.outcome import Outcome
+
+    if error is not None:
+        after_run(output, Outcome.failed(error))
+    else:
+        after_run(output, Outcome.nothing_to_do(), RunInfo(without_flow="nothing_to_do"))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     nothing_to_do = unchanged_summary(args)
     if nothing_to_do and not args.target:
+        alert(args.output)
         sys.stdout.write(nothing_to_do)
         return EXIT_OK
     busy = wait_for_lock(args.output, args.wait)
@@ -108,6 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         load_metadata()  # a broken metadata file stops the run before anything is built
     except MetadataError as error:
         sys.stderr.write(f"error: {error}\n")
+        alert(args.output, error)
         return EXIT_USAGE
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
@@ -179,12 +199,14 @@ def wait_for_lock(output: Path, wait_seconds: float) -> int | None:
             return None
     except LockBusy as busy:
         sys.stderr.write(f"error: {busy}\n")
+        alert(output, busy)
         return EXIT_BUSY
     except OSError as error:
         sys.stderr.write(
             f"error: cannot write {output}: {error}\n"
             "nothing published; the previous release stays current\n"
         )
+        alert(output, error)
         return EXIT_OUTPUT
 
 
@@ -244,6 +266,23 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_alerts_test(args: argparse.Namespace) -> int:
+    from flows.alerts.notify import send_test_messages
+
+    results = send_test_messages()
+    if not any(results.values()):
+        sys.stderr.write(
+            "error: no alert channel configured: set PARTNERSHIPS_ALERT_CURATORS and "
+            "PARTNERSHIPS_ALERT_OPERATORS or [alerts] in metadata.toml (docs/alerts.md)\n"
+        )
+        return EXIT_USAGE
+    for audience, deliveries in results.items():
+        for line in [d.summary() for d in deliveries] or [f"{audience}: no channel configured"]:
+            print(line)
+    failed = any(not d.ok for deliveries in results.values() for d in deliveries)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
 def skip_pandera_strategies() -> None:
     """Keep pandera from importing hypothesis into a command's process.
 
@@ -264,6 +303,7 @@ HANDLERS = {
     "rollback": cmd_rollback,
     "workbook export": cmd_workbook_export,
     "workbook import": cmd_workbook_import,
+    "alerts test": cmd_alerts_test,
 }
 
 

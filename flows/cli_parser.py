@@ -1,4 +1,8 @@
-"""The `partnerships` command line's arguments; flows.cli runs what they ask for."""
+"""The `partnerships` command's arguments: subcommands, options and their help.
+
+Kept apart from flows.cli, which runs the commands, so that each stays readable;
+the handlers are passed in by name.
+"""
 
 from __future__ import annotations
 
@@ -82,6 +86,13 @@ def parser(handlers: dict[str, Callable[[argparse.Namespace], int]]) -> argparse
     rollback.add_argument("--output", type=Path, default=Path("output"), help="published folder")
     rollback.set_defaults(handler=handlers["rollback"])
     add_workbook_commands(commands, handlers)
+
+    alerts = commands.add_parser("alerts", help="alerts by e-mail and webhook (docs/alerts.md)")
+    alert_commands = alerts.add_subparsers(dest="alerts_command", required=True)
+    test = alert_commands.add_parser(
+        "test", help="send a test message to every configured channel and say which worked"
+    )
+    test.set_defaults(handler=handlers["alerts test"])
     return root
 
 

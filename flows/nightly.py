@@ -11,6 +11,9 @@ from prefect.states import Failed, State
 
 from flows import pipeline
 from flows import publishing as publish_targets
+from flows.alerts.messages import RunInfo
+from flows.alerts.notify import after_run
+from flows.alerts.outcome import Outcome
 from flows.common.report import Report
 from flows.describe.metadata import MetadataError
 from flows.publish.base import TargetError
@@ -103,8 +106,22 @@ def nightly(
     try:
         return run_nightly(raw_dir, output_dir, keep, targets, quarantine, wait_seconds)
     except EXPECTED_FAILURES as error:
+        if isinstance(error, publish_targets.PublishFailed):
+            alert(output_dir, Outcome.targets_failed(error.failures))
+        else:
+            alert(output_dir, Outcome.failed(error))
         # expected failures are explained by the command line, not by a traceback
         return Failed(message=f"{type(error).__name__}: {error}", data=error)
+    except Exception as error:
+        alert(output_dir, Outcome.failed(error))
+        raise
+
+
+def alert(output_dir: str, outcome: Outcome) -> None:
+    """Tell curators and operators what the run means for them; never raises."""
+    from prefect.runtime import flow_run
+
+    after_run(Path(output_dir), outcome, RunInfo(run_id=flow_run.id))
 
 
 def run_nightly(
@@ -132,6 +149,7 @@ def run_nightly(
         html_report_artifact(result.report_folder)
     if not result.ok:
         summary_artifact(run_summary)
+        alert(output_dir, Outcome.invalid(result.report, result.report_folder))
         invalid = InvalidInput(result.report, result.report_folder, run_summary.to_text())
         # a returned Failed state, unlike a raised exception, logs no traceback
         return Failed(message=str(invalid), data=invalid)
@@ -144,6 +162,7 @@ def run_nightly(
     run_summary.target_results = summary.target_results(published)
     run_summary.duration_seconds = time.monotonic() - started  # targets included
     summary_artifact(run_summary)
+    alert(output_dir, Outcome.succeeded(result.report, result.report_folder))
     return {
         "release_id": result.release_id,
         "rows": result.rows,

@@ -211,6 +211,9 @@ def parse_metadata(raw: dict[str, Any], source: str = "metadata.toml") -> Metada
     unknown = sorted(set(keys.table("datasets")) - {d.name for d in DATASETS})
     if unknown:
         raise keys.error(f"datasets.{unknown[0]}", "is not a published dataset")
+    from flows.describe.alert_settings import parse_alerts
+
+    parse_alerts(raw, source)  # a broken [alerts] table stops the run like any other key
     return Metadata(
         title_de=keys.text("catalog.title_de"),
         title_en=keys.text("catalog.title_en"),

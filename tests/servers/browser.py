@@ -162,12 +162,11 @@ def run_axe(tab) -> list[dict]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-# per module, not per session: Playwright's sync API keeps an event loop running in the
-# main thread while it is open, and Prefect's sync-compatible calls in later tests of the
-# same worker (State.result() in flows.publishing.retry_only_transient) then return
-# coroutines instead of raising
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Chromium]:
+    """One browser per test module: Playwright's sync API keeps an event loop running in
+    the main thread while it is open, and Prefect then takes every later call in the
+    same process for async code (its sync calls return coroutines)."""
     if not CHROMIUM.exists():
         not_installed(f"Chromium ({CHROMIUM})")
     if not AXE.is_file():

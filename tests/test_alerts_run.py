@@ -1,0 +1,266 @@
+"""The alerts of real runs: `partnerships run` under Prefect, for each fault the project
+already tests (invalid input, a held lock, a full disk, a failed target, a broken
+metadata.toml, a crash), mailed to a real SMTP server and a webhook on loopback.
+
+Each run is `cli.main` in this process, so the faults can be injected as the other
+fault tests do (an ENOSPC writer, a held lock, an FTP server refusing the login).
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from conftest import tree_digest
+from servers import free_port
+from servers.ftp import FtpServer, ftp_server  # noqa: F401 - fixture
+from servers.smtp import (  # noqa: F401 - fixtures
+    SMTP_PASSWORD,
+    SmtpServer,
+    WebhookReceiver,
+    smtp_server,
+    webhook,
+)
+from test_alerts import CURATOR, OPERATOR, break_raw
+from test_crash_safety import EPOCH, change_raw
+from test_full_disk import fill_up, published_into, small_disk  # noqa: F401 - fixture
+from test_locking import hold_lock
+
+from flows import cli, pipeline
+from flows.alerts import channels
+from flows.alerts.messages import ENGLISH_RULE
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.prefect,
+    pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS"),
+]
+SUBJECT = "Partnerschaften Dortmund: "
+FTP_WRONG_PASSWORD = "wrong-ftp-password-Xk4"
+
+
+@pytest.fixture(autouse=True)
+def settings(prefect_env, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(channels, "RETRY_DELAYS_SECONDS", (0.0,))
+    for name in ("PREFECT_UI_URL", "PARTNERSHIPS_KEEP_RELEASES"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def alerted(smtp_server: SmtpServer, webhook: WebhookReceiver, monkeypatch) -> SmtpServer:  # noqa: F811
+    monkeypatch.setenv("PARTNERSHIPS_ALERT_CURATORS", smtp_server.url(CURATOR))
+    monkeypatch.setenv(
+        "PARTNERSHIPS_ALERT_OPERATORS", f"{smtp_server.url(OPERATOR)} {webhook.url()}"
+    )
+    smtp_server.webhook = webhook
+    return smtp_server
+
+
+def run(raw: Path, output: Path, *extra: str) -> int:
+    return cli.main(["run", "--raw", str(raw), "--output", str(output), *extra])
+
+
+def test_invalid_input_two_nights_then_fixed(
+    base_raw: Path, tmp_path: Path, alerted: SmtpServer
+) -> None:
+    output = tmp_path / "output"
+    assert run(base_raw, output) == cli.EXIT_OK
+    assert alerted.mails == []  # a good night with nothing open says nothing
+    original = (base_raw / "events.csv").read_text(encoding="utf-8")
+    break_raw(base_raw)
+    assert run(base_raw, output) == cli.EXIT_INVALID
+    [mail] = alerted.mails
+    assert (mail.recipients, mail.subject) == (
+        [CURATOR],
+        f"{SUBJECT}1 Fehler in den Rohdaten – nichts veröffentlicht",
+    )
+    assert mail.attachment_names()[0] in ("report.html", "report.json")
+    assert "real_calendar_date" in mail.text().split(ENGLISH_RULE)[0]
+    assert alerted.webhook.bodies == []  # the webhook is the operators' channel here
+
+    assert run(base_raw, output) == cli.EXIT_INVALID  # the same errors the next night
+    assert len(alerted.mails) == 1
+
+    (base_raw / "events.csv").write_text(original, encoding="utf-8")
+    assert run(base_raw, output) == cli.EXIT_OK  # nothing to do: the release is current
+    [_, resolved] = alerted.mails
+    assert resolved.recipients == [CURATOR]
+    assert resolved.subject == f"{SUBJECT}behoben – Fehler in den Rohdaten"
+    assert "Lauf: nichts zu tun" in resolved.text()
+    assert run(base_raw, output) == cli.EXIT_OK
+    assert len(alerted.mails) == 2
+
+
+def test_a_failed_target_alerts_the_operators_once(
+    base_raw: Path,
+    tmp_path: Path,
+    alerted: SmtpServer,
+    ftp_server: FtpServer,  # noqa: F811
+    monkeypatch,
+    caplog,
+    capfd,
+) -> None:
+    monkeypatch.setenv("PARTNERSHIPS_FTP_PASSWORD", FTP_WRONG_PASSWORD)
+    output, target = tmp_path / "output", ftp_server.url("opendata")
+    with caplog.at_level(logging.DEBUG):
+        assert run(base_raw, output, "--target", target) == cli.EXIT_PUBLISH
+        assert run(base_raw, output, "--target", target) == cli.EXIT_PUBLISH
+    [mail] = alerted.mails
+    assert mail.recipients == [OPERATOR]
+    assert mail.subject.endswith("Ein Veröffentlichungsziel konnte nicht beliefert werden")
+    text = mail.text()
+    assert target in text and "AuthenticationFailed" in text
+    assert f"Die neue Veröffentlichung {output.resolve().name} ist lokal aktuell" in text
+    assert "Lauf: " in text and "vor dem Start" not in text  # the flow run's id
+    [message] = alerted.webhook.bodies
+    assert message["title"] == mail.subject
+    assert message["message"].strip() == text.strip()
+    # what Prefect's console handler printed and what reached the log records
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "mail.log")
+    logged += "".join(capfd.readouterr())
+    assert "AuthenticationFailed" in logged
+    for secret in (FTP_WRONG_PASSWORD, SMTP_PASSWORD):
+        assert secret not in logged
+        assert secret.encode() not in mail.raw
+
+
+def test_a_held_lock_alerts_the_operators(
+    base_raw: Path, tmp_path: Path, alerted: SmtpServer
+) -> None:
+    output = tmp_path / "output"
+    assert pipeline.run(base_raw, output).ok
+    change_raw(base_raw)  # something new, so that the run wants the lock
+    holder = hold_lock(output, 60)
+    try:
+        assert run(base_raw, output) == cli.EXIT_BUSY
+        assert run(base_raw, output) == cli.EXIT_BUSY  # the next night: the same problem
+    finally:
+        holder.kill()
+        holder.wait()
+    [mail] = alerted.mails
+    assert mail.recipients == [OPERATOR]
+    assert mail.subject.endswith("Ein anderer Lauf hält die Sperre der Ausgabe zu lange")
+    assert f"another run (PID {holder.pid}) is writing" in mail.text()
+    assert "Lauf: vor dem Start in Prefect abgelehnt" in mail.text()
+
+
+def no_space(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_full_disk_alerts_the_operators_and_a_good_night_resolves_it(
+    base_raw: Path, tmp_path: Path, alerted: SmtpServer, monkeypatch
+) -> None:
+    output = tmp_path / "output"
+    assert pipeline.run(base_raw, output).ok
+    before = tree_digest(output)
+    change_raw(base_raw)
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "write_dataset", no_space)
+        assert run(base_raw, output) == cli.EXIT_OUTPUT
+    assert tree_digest(output) == before
+    [mail] = alerted.mails
+    assert mail.subject.endswith("Der Datenträger der Ausgabe ist voll")
+    assert "[Errno 28] No space left on device" in mail.text()
+    assert f"Die bisherige Veröffentlichung {before['(points at)']} bleibt aktuell" in mail.text()
+
+    assert run(base_raw, output) == cli.EXIT_OK
+    [_, resolved] = alerted.mails
+    assert resolved.recipients == [OPERATOR]
+    assert resolved.subject == f"{SUBJECT}behoben – Der Datenträger der Ausgabe ist voll"
+    assert len(alerted.webhook.bodies) == 2
+
+
+def test_a_really_full_disk_is_mailed_although_the_state_cannot_be_saved(
+    small_disk: Path,  # noqa: F811
+    base_raw: Path,
+    alerted: SmtpServer,
+) -> None:
+    """A 4 MB tmpfs shrunk to what it holds (root only, as in test_full_disk.py)."""
+    output = published_into(small_disk, base_raw)
+    change_raw(base_raw)
+    fill_up(small_disk)
+    assert run(base_raw, output) == cli.EXIT_OUTPUT
+    [mail] = alerted.mails
+    assert mail.subject.endswith("Der Datenträger der Ausgabe ist voll")
+    # better twice than never: without its state the same alert goes out next night
+    assert not (small_disk / "output.d" / "alerts.json").exists()
+    assert run(base_raw, output) == cli.EXIT_OUTPUT
+    assert len(alerted.mails) == 2
+
+
+def test_a_broken_metadata_file_and_a_crash_alert_the_operators(
+    base_raw: Path, tmp_path: Path, alerted: SmtpServer, monkeypatch
+) -> None:
+    output = tmp_path / "output"
+    broken = tmp_path / "metadata.toml"
+    broken.write_text('[license]\nid = "gpl"\n', encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setenv("PARTNERSHIPS_METADATA", str(broken))
+        assert run(base_raw, output) == cli.EXIT_USAGE
+    [mail] = alerted.mails
+    assert mail.subject.endswith("metadata.toml ist fehlerhaft")
+
+    def crash(staging: Path) -> Path:
+        raise KeyError("an unforeseen bug")
+
+    monkeypatch.setattr(pipeline, "write_metadata", crash)
+    with pytest.raises(KeyError):
+        run(base_raw, output)
+    [_, crashed] = alerted.mails
+    assert crashed.subject.endswith("Unerwarteter Fehler im nächtlichen Lauf")
+    assert "KeyError: 'an unforeseen bug'" in crashed.text()
+
+
+@pytest.mark.parametrize("channel", ["none", "smtp-down", "webhook-500"])
+def test_a_failing_channel_leaves_the_runs_result_unchanged(
+    channel: str,
+    base_raw: Path,
+    tmp_path: Path,
+    webhook: WebhookReceiver,  # noqa: F811
+    monkeypatch,
+) -> None:
+    dead_smtp = (
+        f"mailto://alerts:{SMTP_PASSWORD}@127.0.0.1:{free_port()}"
+        f"?mode=insecure&from=a@stadtdo.example&to={OPERATOR}"
+    )
+    urls = {"none": "", "smtp-down": dead_smtp, "webhook-500": webhook.url()}[channel]
+    webhook.status = 500
+    for name in ("PARTNERSHIPS_ALERT_CURATORS", "PARTNERSHIPS_ALERT_OPERATORS"):
+        monkeypatch.setenv(name, urls)
+    output = tmp_path / "output"
+    assert run(base_raw, output) == cli.EXIT_OK
+    published = tree_digest(output)
+    break_raw(base_raw)
+    assert run(base_raw, output) == cli.EXIT_INVALID
+    assert tree_digest(output) == published
+    if channel == "webhook-500":
+        assert webhook.requests == channels.ATTEMPTS
+
+
+def test_channels_from_a_prefect_secret_block(
+    base_raw: Path,
+    tmp_path: Path,
+    smtp_server: SmtpServer,  # noqa: F811
+    monkeypatch,
+) -> None:
+    """Inside the flow run a Secret block stands in for the environment variable."""
+    from prefect.blocks.system import Secret
+
+    for name in ("PARTNERSHIPS_ALERT_CURATORS", "PARTNERSHIPS_ALERT_OPERATORS"):
+        monkeypatch.delenv(name, raising=False)
+    Secret(value=smtp_server.url(CURATOR)).save("partnerships-alert-curators", overwrite=True)
+    try:
+        break_raw(base_raw)
+        assert run(base_raw, tmp_path / "output", "--quarantine") == cli.EXIT_OK
+    finally:
+        Secret(value="").save("partnerships-alert-curators", overwrite=True)
+    [mail] = smtp_server.mails
+    assert mail.recipients == [CURATOR]
+    # with --quarantine the valid rows went out: the curators still hear about the rest
+    assert mail.subject == f"{SUBJECT}1 Fehler in den Rohdaten – Zeilen zurückgehalten"
+    assert "Die fehlerfreien Zeilen wurden veröffentlicht" in mail.text()
