@@ -5,7 +5,6 @@ failing channel or a secret never leaks into the run, a log or a mail."""
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 from pathlib import Path
@@ -131,9 +130,10 @@ def test_invalid_input_mails_the_curators_once_with_the_report(
     assert "events.csv, line 3, column day, value '30'" in english
     assert "die bisherige Veröffentlichung 2025-11-24-" in german
     assert "Lauf: run-1" in german and "Run: run-1" in english
-    assert mail.attachment_names() == ["report.json", "events.fehler.xlsx"]
-    report = json.loads(mail.attachment("report.json"))
-    assert report["counts"] == {"events.csv": {"real_calendar_date": 1}}
+    # the run writes report.html beside report.json: the page, not the JSON, is attached
+    assert mail.attachment_names() == ["report.html", "events.fehler.xlsx"]
+    page = mail.attachment("report.html").decode("utf-8")
+    assert "<h2>events.csv</h2>" in page and "real_calendar_date" in page
     assert mail.message.get_content_type() == "multipart/mixed"
     assert [p.get_content_type() for p in mail.message.walk()][1] == "text/plain"
 
