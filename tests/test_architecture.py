@@ -41,7 +41,9 @@ def test_the_code_keeps_the_contract() -> None:
 def copy_of_the_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("layout")
     for package in ("flows", "schemas"):
-        shutil.copytree(ROOT / package, copy / package, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            ROOT / package, copy / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
     shutil.copy(ROOT / "pyproject.toml", copy)
     return copy
 

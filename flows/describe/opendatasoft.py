@@ -16,6 +16,7 @@ import io
 from pathlib import Path
 
 from flows.describe.metadata import Metadata, load_metadata
+from flows.write.geojson import GEOJSON_NAME, OPENDATASOFT_CSV_NAME
 from schemas import DATASETS
 
 DOCUMENTATION = (
@@ -56,10 +57,32 @@ def index_rows(metadata: Metadata, modified: dt.date) -> list[dict[str, str]]:
                 "language": metadata.languages[0],
                 "modified": modified.isoformat(),
                 # Opendatasoft ingests the CSV; the other formats are in the DCAT catalogue
-                "source_dataset": f"{ds.name}.csv",
+                "source_dataset": source_file(ds.name),
             }
         )
+    rows.append(map_row(metadata, modified))
     return rows
+
+
+def source_file(dataset_name: str) -> str:
+    """The file Opendatasoft harvests: for partnerships the CSV with a geo point column."""
+    return OPENDATASOFT_CSV_NAME if dataset_name == "partnerships" else f"{dataset_name}.csv"
+
+
+def map_row(metadata: Metadata, modified: dt.date) -> dict[str, str]:
+    """partnerships.geojson as a dataset of its own: the partner cities as points."""
+    meta = metadata.datasets["partnerships"]
+    return {
+        "name": "partnerships-map",
+        "title": f"{meta.title_de} (Karte)",
+        "description": "Die Partnerstädte als Punkte (GeoJSON, WGS 84). " + meta.description_de,
+        "theme": ", ".join(meta.theme_labels_de()),
+        "keyword": ";".join(meta.keywords_de),
+        "license": metadata.license.title,
+        "language": metadata.languages[0],
+        "modified": modified.isoformat(),
+        "source_dataset": GEOJSON_NAME,
+    }
 
 
 def index_csv(metadata: Metadata, modified: dt.date) -> str:

@@ -1,0 +1,237 @@
+"""Build the release's website: index.html and a page per dataset, each in German and
+English (`<name>.html`, `<name>.en.html`), linked both ways.
+
+The pages are written into the release folder after its id and changelog exist and
+before its manifest (flows.release.notes calls `build_site`), so they can show both
+and the manifest lists them. Pages end in `.html`, which keeps them out of the
+release id's hash (flows.release.manifest.describes_release).
+
+Templates are Jinja2 with autoescape on: every value from the data or metadata.toml is
+HTML-escaped by the engine, not by remembering to call html.escape at each place.
+Nothing on a page depends on the clock: the same release rebuilds the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from flows.describe.dictionary import DICTIONARY_NAME
+from flows.describe.metadata import Metadata, load_metadata, page_name
+from flows.release.manifest import row_counts
+from flows.site import pages
+from flows.site.partner_map import outline_source, partner_map
+from flows.site.profile import profile_dataset
+from flows.site.texts import LANGUAGES, TEXTS, TYPE_LABELS
+from flows.site.timeline import build_timeline
+from schemas import DATASETS, Dataset
+
+TEMPLATES = Path(__file__).with_name("templates")
+INDEX = "index"
+#: timeline lanes drawn at most, and table rows of a year-count timeline
+MAX_LANES = 60
+TABLE_LIMIT = 2000
+METADATA_FILES = (
+    "datapackage.json", "catalog.ttl", "catalog.rdf", "index.csv", DICTIONARY_NAME,
+    "CHANGELOG.md", "changelog.json", "manifest.json",
+)  # fmt: skip
+
+
+def _number(value: int, language: str) -> str:
+    text = f"{value:,}"
+    return text.replace(",", ".") if language == "de" else text
+
+
+def _size(value: int, language: str) -> str:
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if value >= factor:
+            text = f"{value / factor:.1f} {unit}"
+            return text.replace(".", ",") if language == "de" else text
+    return f"{value} B"
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["number"] = lambda value: _number(value, language)
+    env.filters["size"] = lambda value: _size(value, language)
+    return env
+
+
+def page_file(name: str, language: str) -> str:
+    return page_name(name, language)
+
+
+def _replace(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _common(name: str, language: str, metadata: Metadata, release_id: str, date: dt.date):
+    other = LANGUAGES[1 - LANGUAGES.index(language)]
+    return {
+        "language": language,
+        "t": TEXTS[language],
+        "site_title": metadata.title_de if language == "de" else metadata.title_en,
+        "publisher": metadata.publisher.name,
+        "publisher_url": metadata.publisher.url,
+        "release_id": release_id,
+        "release_date": date.isoformat(),
+        "home_page": page_file(INDEX, language),
+        "other_page": page_file(name, other),
+    }
+
+
+def _map_context(folder: Path, language: str) -> dict:
+    cities = pages.cities(folder)
+    drawn = partner_map(cities)
+    numbers = {m.city.partnership_id: m.number for m in drawn.markers}
+    status_labels = pages.code_labels("partnership_status", language)
+    places = []
+    for row in pages.partnership_rows(folder, pages.status_since(folder)):
+        row["number"] = numbers.get(row["partnership_id"])
+        row["status_label"] = status_labels.get(row["status"], row["status"])
+        places.append(row)
+    places.sort(key=lambda r: (r["number"] is None, r["number"] or 0))
+    return {
+        "map": drawn,
+        "partner_map": drawn,
+        "places": places,
+        "map_source": outline_source(),
+        "suspended_label": status_labels.get("suspended", "suspended"),
+    }
+
+
+def _timeline_context(folder: Path, language: str) -> dict:
+    names = {
+        row["partnership_id"]: row["partner_city"] for row in pages.partnership_rows(folder, {})
+    }
+    timeline = build_timeline(folder, names)
+    return {
+        "timeline": timeline,
+        "lanes": timeline.lanes[:MAX_LANES],
+        "lanes_left_out": max(len(timeline.lanes) - MAX_LANES, 0),
+        "names": names,
+        "table_limit": TABLE_LIMIT,
+        "precision_labels": pages.code_labels("date_precision", language),
+        "event_labels": pages.code_labels("event_type", language),
+    }
+
+
+def dataset_page(
+    ds: Dataset,
+    language: str,
+    folder: Path,
+    metadata: Metadata,
+    release: tuple[str, dt.date],
+    facts: dict,
+) -> str:
+    meta = metadata.datasets[ds.name]
+    t = TEXTS[language]
+    header, rows = facts["previews"][ds.name]
+    columns = [
+        {
+            "name": c.name,
+            "type": TYPE_LABELS[language][c.type],
+            "unit": c.unit,
+            "required": c.required,
+            "description": c.description_de if language == "de" else c.description_en,
+            "rules": pages.column_rules(c, language, t),
+        }
+        for c in ds.columns
+    ]
+    context = _common(ds.name, language, metadata, *release) | {
+        "page_title": meta.title_de if language == "de" else meta.title_en,
+        "dataset": {
+            "name": ds.name,
+            "title": meta.title_de if language == "de" else meta.title_en,
+            "description": meta.description_de if language == "de" else meta.description_en,
+            "rows": facts["rows"].get(ds.name, 0),
+        },
+        "downloads": pages.downloads(ds, facts["digests"], facts["rows"]),
+        "columns": columns,
+        "profile": facts["profiles"][ds.name],
+        "preview_header": header,
+        "preview_rows": rows,
+        "partner_map": None,
+        "timeline": None,
+    }
+    if ds.name == "partnerships":
+        context |= _map_context(folder, language)
+    if ds.name == "events":
+        context |= _timeline_context(folder, language)
+    return environment(language).get_template("dataset.html.j2").render(context)
+
+
+def index_page(
+    language: str, folder: Path, metadata: Metadata, release: tuple[str, dt.date], facts: dict
+) -> str:
+    datasets = [
+        {
+            "page": page_file(ds.name, language),
+            "title": (metadata.datasets[ds.name].title_de if language == "de" else
+                      metadata.datasets[ds.name].title_en),
+            "rows": facts["rows"].get(ds.name, 0),
+        }
+        for ds in DATASETS
+    ]  # fmt: skip
+    context = (
+        _common(INDEX, language, metadata, *release)
+        | {
+            "page_title": TEXTS[language]["home"],
+            "site_description": metadata.description_de
+            if language == "de"
+            else metadata.description_en,
+            "contact": metadata.contact_point,
+            "licence": pages.licence_facts(metadata),
+            "datasets": datasets,
+            "changes": pages.changes(folder),
+            "metadata_files": [
+                n for n in METADATA_FILES if (folder / n).is_file() or n == "manifest.json"
+            ],
+        }
+        | _map_context(folder, language)
+    )
+    return environment(language).get_template("index.html.j2").render(context)
+
+
+def build_site(
+    folder: Path,
+    release_id: str,
+    digests: dict[str, dict],
+    date: dt.date | None = None,
+    metadata: Metadata | None = None,
+) -> list[Path]:
+    """Write every page of the release in folder; return their paths."""
+    folder = Path(folder)
+    metadata = metadata or load_metadata()
+    date = date or dt.date.fromisoformat(release_id[:10])
+    facts = {
+        "digests": digests,
+        "rows": row_counts(folder),
+        "profiles": {ds.name: profile_dataset(ds, folder) for ds in DATASETS},
+        "previews": {ds.name: pages.preview(ds, folder) for ds in DATASETS},
+    }
+    written = []
+    for language in LANGUAGES:
+        release = (release_id, date)
+        path = folder / page_file(INDEX, language)
+        _replace(path, index_page(language, folder, metadata, release, facts))
+        written.append(path)
+        for ds in DATASETS:
+            path = folder / page_file(ds.name, language)
+            _replace(path, dataset_page(ds, language, folder, metadata, release, facts))
+            written.append(path)
+    return written

@@ -1,0 +1,167 @@
+"""A timeline of each partnership's events that shows how precise each date is.
+
+One lane per partnership on a shared axis of years. A date known to the day is a dot;
+a date known only to the month or the year is a bar over that whole month or year,
+from `date_start` to `date_end`, never a point on an invented day. Beyond MAX_EVENTS
+events the lanes show how many events fall into each year instead (a million events
+must not become a million SVG elements), and the page says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+MAX_EVENTS = 400
+WIDTH = 800.0
+LANE_HEIGHT = 26.0
+LABEL_WIDTH = 130.0
+AXIS_HEIGHT = 24.0
+MIN_BAR = 3.0
+
+
+@dataclass(frozen=True)
+class Event:
+    partnership_id: str
+    date: str
+    precision: str
+    start: dt.date
+    end: dt.date
+    event_type: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One drawn element: a dot (day) or a bar (month, year, or a year's count)."""
+
+    x: float
+    width: float
+    precision: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Lane:
+    partnership_id: str
+    name: str
+    y: float
+    marks: list[Mark]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: float
+    height: float
+    lanes: list[Lane]
+    ticks: list[tuple[float, int]]
+    events: list[Event]
+    #: per partnership and year, when there are too many events to draw one by one
+    counts: list[tuple[str, int, int]]
+    total_events: int
+
+    @property
+    def aggregated(self) -> bool:
+        return self.total_events > MAX_EVENTS
+
+
+def read_events(folder: Path) -> tuple[pa.Table, int]:
+    path = Path(folder) / "events.parquet"
+    total = pq.ParquetFile(path).metadata.num_rows
+    if total > MAX_EVENTS:
+        return pq.read_table(path, columns=["partnership_id", "date_start"]), total
+    columns = ["partnership_id", "date", "date_precision", "date_start", "date_end"]
+    return pq.read_table(path, columns=[*columns, "event_type", "title_de"]), total
+
+
+def _axis(first_year: int, last_year: int) -> tuple[float, float]:
+    """Pixels per day and the axis' first day."""
+    days = (dt.date(last_year + 1, 1, 1) - dt.date(first_year, 1, 1)).days
+    return (WIDTH - LABEL_WIDTH - 10) / days, dt.date(first_year, 1, 1).toordinal()
+
+
+def build_timeline(folder: Path, names: dict[str, str]) -> Timeline:
+    """The timeline of the events in folder; `names` maps partnership ids to city names."""
+    table, total = read_events(folder)
+    events: list[Event] = []
+    counts: list[tuple[str, int, int]] = []
+    if total > MAX_EVENTS:
+        years = pc.year(table["date_start"])
+        grouped = pa.table({"p": table["partnership_id"], "y": years}).group_by(["p", "y"])
+        result = grouped.aggregate([("y", "count")]).sort_by(
+            [("p", "ascending"), ("y", "ascending")]
+        )
+        counts = list(
+            zip(
+                result["p"].to_pylist(),
+                result["y"].to_pylist(),
+                result["y_count"].to_pylist(),
+                strict=True,
+            )
+        )
+        span = [y for _, y, _ in counts]
+    else:
+        for row in table.sort_by(
+            [("partnership_id", "ascending"), ("date_start", "ascending")]
+        ).to_pylist():
+            events.append(
+                Event(
+                    row["partnership_id"],
+                    row["date"],
+                    row["date_precision"],
+                    row["date_start"],
+                    row["date_end"],
+                    row["event_type"],
+                    row["title_de"],
+                )
+            )
+        span = [e.start.year for e in events] + [e.end.year for e in events]
+    first, last = (min(span), max(span)) if span else (2000, 2001)
+    first -= first % 5
+    per_day, origin = _axis(first, last)
+    lanes = _lanes(events, counts, names, per_day, origin)
+    ticks = [
+        (round(LABEL_WIDTH + (dt.date(y, 1, 1).toordinal() - origin) * per_day, 1), y)
+        for y in range(first, last + 1)
+        if y % 10 == 0 or (last - first < 30 and y % 5 == 0)
+    ]
+    height = AXIS_HEIGHT + LANE_HEIGHT * max(len(lanes), 1) + 6
+    return Timeline(WIDTH, height, lanes, ticks, events, counts, total)
+
+
+def _x(day: dt.date, per_day: float, origin: int) -> float:
+    return LABEL_WIDTH + (day.toordinal() - origin) * per_day
+
+
+def _lanes(
+    events: list[Event],
+    counts: list[tuple[str, int, int]],
+    names: dict[str, str],
+    per_day: float,
+    origin: int,
+) -> list[Lane]:
+    marks: dict[str, list[Mark]] = {}
+    for e in events:
+        x = _x(e.start, per_day, origin)
+        width = (e.end.toordinal() - e.start.toordinal() + 1) * per_day
+        width = 0.0 if e.precision == "day" else max(width, MIN_BAR)
+        marks.setdefault(e.partnership_id, []).append(
+            Mark(round(x, 1), round(width, 1), e.precision, f"{e.date}: {e.title}")
+        )
+    for partnership, year, count in counts:
+        start = dt.date(year, 1, 1)
+        x = _x(start, per_day, origin)
+        width = max((dt.date(year, 12, 31).toordinal() - start.toordinal() + 1) * per_day, MIN_BAR)
+        marks.setdefault(partnership, []).append(
+            Mark(round(x, 1), round(width, 1), "count", f"{year}: {count}")
+        )
+    lanes = []
+    for index, partnership in enumerate(sorted(marks, key=lambda p: (names.get(p, p), p))):
+        y = AXIS_HEIGHT + index * LANE_HEIGHT + LANE_HEIGHT / 2
+        lanes.append(Lane(partnership, names.get(partnership, partnership), y, marks[partnership]))
+    return lanes
