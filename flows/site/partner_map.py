@@ -14,8 +14,10 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+
+import numpy as np
 
 OUTLINES = Path(__file__).with_name("natural_earth_110m.json")
 WIDTH = 800.0
@@ -44,11 +46,11 @@ class Frame:
     south: float
     north: float
 
-    @property
+    @cached_property
     def stretch(self) -> float:
         return math.cos(math.radians((self.north + self.south) / 2))
 
-    @property
+    @cached_property
     def scale(self) -> float:
         return WIDTH / ((self.east - self.west) * self.stretch)
 
@@ -60,6 +62,16 @@ class Frame:
         x = (longitude - self.west) * self.stretch * self.scale
         y = (self.north - latitude) * self.scale
         return round(x, 1), round(y, 1)
+
+    def project_ring(self, ring: np.ndarray) -> str:
+        """SVG path data of one closed ring, projected in one vectorised step."""
+        x = np.round((ring[:, 0] - self.west) * self.stretch * self.scale, 1)
+        y = np.round((self.north - ring[:, 1]) * self.scale, 1)
+        return (
+            "M"
+            + "L".join(f"{a:g} {b:g}" for a, b in zip(x.tolist(), y.tolist(), strict=True))
+            + "Z"
+        )
 
 
 def frame_around(cities: list[City]) -> Frame:
@@ -73,37 +85,34 @@ def frame_around(cities: list[City]) -> Frame:
 
 
 @cache
-def country_outlines() -> list[dict]:
-    return json.loads(OUTLINES.read_text(encoding="utf-8"))["countries"]
+def _outlines() -> dict:
+    return json.loads(OUTLINES.read_text(encoding="utf-8"))
+
+
+@cache
+def country_outlines() -> list[list[np.ndarray]]:
+    """Each country's rings as arrays of [longitude, latitude], read once per process."""
+    return [[np.array(r, dtype=float) for r in c["rings"]] for c in _outlines()["countries"]]
 
 
 def outline_source() -> str:
-    return json.loads(OUTLINES.read_text(encoding="utf-8"))["source"]
+    return _outlines()["source"]
 
 
-def _overlaps(ring: list[list[float]], frame: Frame) -> bool:
-    longitudes = [p[0] for p in ring]
-    latitudes = [p[1] for p in ring]
+def _overlaps(ring: np.ndarray, frame: Frame) -> bool:
+    (west, south), (east, north) = ring.min(axis=0), ring.max(axis=0)
     return not (
-        max(longitudes) < frame.west
-        or min(longitudes) > frame.east
-        or max(latitudes) < frame.south
-        or min(latitudes) > frame.north
+        east < frame.west or west > frame.east or north < frame.south or south > frame.north
     )
 
 
 def country_paths(frame: Frame) -> list[str]:
     """One SVG path per country within the frame (path data only)."""
     paths = []
-    for country in country_outlines():
-        rings = [r for r in country["rings"] if _overlaps(r, frame)]
-        if not rings:
-            continue
-        parts = []
-        for ring in rings:
-            points = [frame.project(lon, lat) for lon, lat in ring]
-            parts.append("M" + "L".join(f"{x:g} {y:g}" for x, y in points) + "Z")
-        paths.append("".join(parts))
+    for rings in country_outlines():
+        parts = [frame.project_ring(r) for r in rings if _overlaps(r, frame)]
+        if parts:
+            paths.append("".join(parts))
     return paths
 
 
