@@ -18,6 +18,7 @@ import os
 from functools import cache
 from pathlib import Path
 
+import pyarrow.parquet as pq
 from jinja2 import (
     Environment,
     FileSystemBytecodeCache,
@@ -25,12 +26,13 @@ from jinja2 import (
     StrictUndefined,
     pass_context,
 )
+from markupsafe import Markup
 
 from flows.describe.dictionary import DICTIONARY_NAME
 from flows.describe.metadata import Metadata, load_metadata, page_name
-from flows.release.manifest import row_counts
+from flows.release.manifest import MANIFEST, row_counts
 from flows.site import pages
-from flows.site.partner_map import outline_source, partner_map
+from flows.site.partner_map import MAX_POINTS, outline_source, partner_map
 from flows.site.profile import profile_dataset
 from flows.site.texts import LANGUAGES, TEXTS, TYPE_LABELS
 from flows.site.timeline import build_timeline
@@ -38,9 +40,8 @@ from schemas import DATASETS, Dataset
 
 TEMPLATES = Path(__file__).with_name("templates")
 INDEX = "index"
-#: timeline lanes drawn at most, and table rows of a year-count timeline
-MAX_LANES = 60
-TABLE_LIMIT = 2000
+#: table rows of a year-count timeline at most (timeline.MAX_LANES lanes of some decades)
+TABLE_LIMIT = 3000
 METADATA_FILES = (
     "datapackage.json", "catalog.ttl", "catalog.rdf", "index.csv", DICTIONARY_NAME,
     "CHANGELOG.md", "changelog.json", "manifest.json",
@@ -110,26 +111,35 @@ def _map_facts(folder: Path) -> dict:
     """The map and its table's rows, the same in both languages: computed once."""
     drawn = partner_map(pages.cities(folder))
     numbers = {m.city.partnership_id: m.number for m in drawn.markers}
-    places = pages.partnership_rows(folder, pages.status_since(folder))
+    statuses = pq.read_table(folder / "partnerships.parquet", columns=["partnership_id", "status"])
+    not_active = [
+        row["partnership_id"] for row in statuses.to_pylist() if row["status"] != "active"
+    ]
+    places = pages.partnership_rows(folder, pages.status_since(folder, not_active))
     for row in places:
         row["number"] = numbers.get(row["partnership_id"])
     places.sort(key=lambda r: (r["number"] is None, r["number"] or 0))
-    return {"map": drawn, "places": places}
+    # the table is the map's text alternative: the cities drawn, and those without
+    # coordinates (the page notes those left out beyond partner_map.MAX_POINTS)
+    places = [row for row in places if row["number"] is not None or row["latitude"] is None]
+    return {"map": drawn, "places": places[: MAX_POINTS + 50]}
 
 
-def _map_context(facts: dict, language: str) -> dict:
+def map_html(facts: dict, language: str) -> Markup:
+    """The map and its table, rendered once per language for the pages that show it."""
     status_labels = pages.code_labels("partnership_status", language)
     places = [
         row | {"status_label": status_labels.get(row["status"], row["status"])}
         for row in facts["map"]["places"]
     ]
-    return {
+    context = {
+        "t": TEXTS[language],
         "map": facts["map"]["map"],
-        "partner_map": facts["map"]["map"],
         "places": places,
         "map_source": outline_source(),
         "suspended_label": status_labels.get("suspended", "suspended"),
     }
+    return Markup(environment().get_template("map.html.j2").render(context))
 
 
 def _timeline_facts(folder: Path) -> dict:
@@ -143,8 +153,8 @@ def _timeline_context(facts: dict, language: str) -> dict:
     timeline = facts["timeline"]["timeline"]
     return {
         "timeline": timeline,
-        "lanes": timeline.lanes[:MAX_LANES],
-        "lanes_left_out": max(len(timeline.lanes) - MAX_LANES, 0),
+        "lanes": timeline.lanes,
+        "lanes_left_out": timeline.lanes_left_out,
         "names": facts["timeline"]["names"],
         "table_limit": TABLE_LIMIT,
         "precision_labels": pages.code_labels("date_precision", language),
@@ -187,11 +197,11 @@ def dataset_page(
         "profile": facts["profiles"][ds.name],
         "preview_header": header,
         "preview_rows": rows,
-        "partner_map": None,
+        "map_html": None,
         "timeline": None,
     }
     if ds.name == "partnerships":
-        context |= _map_context(facts, language)
+        context["map_html"] = facts["map_html"][language]
     if ds.name == "events":
         context |= _timeline_context(facts, language)
     return environment().get_template("dataset.html.j2").render(context)
@@ -209,23 +219,18 @@ def index_page(
         }
         for ds in DATASETS
     ]  # fmt: skip
-    context = (
-        _common(INDEX, language, metadata, *release)
-        | {
-            "page_title": TEXTS[language]["home"],
-            "site_description": metadata.description_de
-            if language == "de"
-            else metadata.description_en,
-            "contact": metadata.contact_point,
-            "licence": pages.licence_facts(metadata),
-            "datasets": datasets,
-            "changes": pages.changes(folder),
-            "metadata_files": [
-                n for n in METADATA_FILES if (folder / n).is_file() or n == "manifest.json"
-            ],
-        }
-        | _map_context(facts, language)
-    )
+    description = metadata.description_de if language == "de" else metadata.description_en
+    context = _common(INDEX, language, metadata, *release) | {
+        "page_title": TEXTS[language]["home"],
+        "site_description": description,
+        "contact": metadata.contact_point,
+        "licence": pages.licence_facts(metadata),
+        "datasets": datasets,
+        "changes": pages.changes(folder),
+        # manifest.json is written right after the pages
+        "metadata_files": [n for n in METADATA_FILES if (folder / n).is_file() or n == MANIFEST],
+        "map_html": facts["map_html"][language],
+    }
     return environment().get_template("index.html.j2").render(context)
 
 
@@ -248,6 +253,7 @@ def build_site(
         "map": _map_facts(folder),
         "timeline": _timeline_facts(folder),
     }
+    facts["map_html"] = {language: map_html(facts, language) for language in LANGUAGES}
     written = []
     for language in LANGUAGES:
         release = (release_id, date)

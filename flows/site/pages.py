@@ -6,21 +6,28 @@ by Jinja2's autoescape when rendered (flows.site.render).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from flows.describe.datapackage import spreadsheet_name
 from flows.describe.metadata import Metadata, page_name
 from flows.site.partner_map import City
+from flows.site.timeline import dictionary_parts
 from flows.write.datasets import FORMATS
 from flows.write.geojson import GEOJSON_NAME, OPENDATASOFT_CSV_NAME
 from schemas import ColumnSpec, Dataset
 from schemas.codelists import labelled
 
 PREVIEW_ROWS = 10
+#: a first block of 1 MiB holds the first rows unless one of them is longer (fallback)
+PREVIEW_BLOCK = 1 << 20
 #: the event types that change a partnership's status, for "suspended since"
 STATUS_EVENTS = ("resolution", "council_decision")
 
@@ -66,16 +73,36 @@ def column_rules(c: ColumnSpec, language: str, texts: dict[str, str]) -> dict:
 
 
 def preview(ds: Dataset, folder: Path) -> tuple[list[str], list[list[str]]]:
-    """The first rows, read as one small batch: the file is not read further."""
-    parquet = pq.ParquetFile(Path(folder) / f"{ds.name}.parquet")
-    batch = next(parquet.iter_batches(batch_size=PREVIEW_ROWS), None)
+    """The first rows as the CSV file writes them, from its first block only.
+
+    Parquet can only be decoded a whole row group (a million rows) at a time; the CSV
+    reader streams, so only its first block is parsed (every column read as text)."""
     header = [c.name for c in ds.columns]
-    if batch is None:
-        return header, []
-    rows = []
-    for row in batch.to_pylist():
-        rows.append(["" if row[name] is None else str(row[name]) for name in header])
-    return header, rows
+    try:
+        return header, _first_rows(ds, folder, header)
+    except pa.ArrowInvalid:  # a first row longer than the block: read the Parquet file
+        table = pq.read_table(Path(folder) / f"{ds.name}.parquet").slice(0, PREVIEW_ROWS)
+        rows = table.to_pylist()
+        return header, [["" if r[n] is None else str(r[n]) for n in header] for r in rows]
+
+
+def _first_rows(ds: Dataset, folder: Path, header: list[str]) -> list[list[str]]:
+    reader = pcsv.open_csv(
+        Path(folder) / f"{ds.name}.csv",
+        read_options=pcsv.ReadOptions(block_size=PREVIEW_BLOCK, use_threads=False),
+        parse_options=pcsv.ParseOptions(newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types={name: pa.string() for name in header}, strings_can_be_null=False
+        ),
+    )
+    try:
+        batch = reader.read_next_batch()
+    except StopIteration:
+        return []
+    finally:
+        reader.close()
+    rows = batch.slice(0, PREVIEW_ROWS).to_pylist()
+    return [[row[name] or "" for name in header] for row in rows]
 
 
 def cities(folder: Path) -> list[City]:
@@ -112,19 +139,51 @@ def partnership_rows(folder: Path, events_since: dict[str, str]) -> list[dict]:
     return rows
 
 
-def status_since(folder: Path) -> dict[str, str]:
-    """Per partnership, the date of its latest resolution or council decision."""
+def status_since(folder: Path, partnership_ids: list[str]) -> dict[str, str]:
+    """For the given partnerships (those not active), the date of the latest resolution
+    or council decision, written as precisely as it is known (EDTF: 2022, 2022-03 or
+    2022-03-31). The codes are read dictionary-encoded and filtered with Arrow before
+    any row becomes a Python object."""
+    if not partnership_ids:
+        return {}
+    columns = ["partnership_id", "event_type", "date_start", "date_end"]
     table = pq.read_table(
         Path(folder) / "events.parquet",
-        columns=["partnership_id", "date_start", "date"],
-        filters=[("event_type", "in", list(STATUS_EVENTS))],
+        columns=columns,
+        read_dictionary=["partnership_id", "event_type"],
     )
-    latest: dict[str, tuple] = {}
-    for row in table.to_pylist():
-        key = row["partnership_id"]
-        if key not in latest or row["date_start"] > latest[key][0]:
-            latest[key] = (row["date_start"], row["date"])
-    return {key: value[1] for key, value in latest.items()}
+    wanted = pc.and_(
+        dictionary_is_in(table["event_type"], STATUS_EVENTS),
+        dictionary_is_in(table["partnership_id"], partnership_ids),
+    )
+    chosen = table.filter(wanted).sort_by([("date_start", "descending")])
+    chosen = chosen.set_column(0, "partnership_id", pc.cast(chosen["partnership_id"], pa.string()))
+    # ordered grouping: "first" is the latest event of each partnership
+    latest = chosen.group_by("partnership_id", use_threads=False).aggregate(
+        [("date_start", "first"), ("date_end", "first")]
+    )
+    return {
+        row["partnership_id"]: edtf(row["date_start_first"], row["date_end_first"])
+        for row in latest.to_pylist()
+    }
+
+
+def dictionary_is_in(
+    column: pa.ChunkedArray, values: list[str] | tuple[str, ...]
+) -> pa.ChunkedArray:
+    """Whether each value of a dictionary column is one of values, decided once per
+    dictionary entry and spread by the indices: no row is turned into text."""
+    indices, dictionary = dictionary_parts(column)
+    return pc.take(pc.is_in(dictionary, value_set=pa.array(values, pa.string())), indices)
+
+
+def edtf(start: dt.date, end: dt.date) -> str:
+    """The period start..end as the date the curators wrote: a year, a month or a day."""
+    if start == end:
+        return start.isoformat()
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(start.year)
+    return start.isoformat()[:7]
 
 
 def code_labels(codelist: str, language: str) -> dict[str, str]:

@@ -24,8 +24,8 @@ WIDTH = 800.0
 MARGIN_DEGREES = 8.0
 #: beyond this many cities the names are left to the table: they would cover each other
 MAX_LABELS = 40
-#: beyond this many cities only the first are drawn (the table says so)
-MAX_POINTS = 2000
+#: beyond this many cities only the first are drawn (the page says so)
+MAX_POINTS = 300
 LABEL_HEIGHT = 13.0
 CHARACTER_WIDTH = 6.6
 

@@ -3,8 +3,9 @@
 One lane per partnership on a shared axis of years. A date known to the day is a dot;
 a date known only to the month or the year is a bar over that whole month or year,
 from `date_start` to `date_end`, never a point on an invented day. Beyond MAX_EVENTS
-events the lanes show how many events fall into each year instead (a million events
-must not become a million SVG elements), and the page says so.
+events the lanes show how many events fall into each decade instead, for the first
+MAX_LANES partnerships (a million events must not become a million SVG elements), and
+the page says so.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 MAX_EVENTS = 400
+#: partnerships drawn at most in a timeline of counts (each lane holds a bar per decade)
+MAX_LANES = 30
 WIDTH = 800.0
 LANE_HEIGHT = 26.0
 LABEL_WIDTH = 130.0
@@ -61,9 +64,11 @@ class Timeline:
     lanes: list[Lane]
     ticks: list[tuple[float, int]]
     events: list[Event]
-    #: per partnership and year, when there are too many events to draw one by one
+    #: per partnership and decade, when there are too many events to draw one by one
     counts: list[tuple[str, int, int]]
     total_events: int
+    #: partnerships with events beyond MAX_LANES, not drawn
+    lanes_left_out: int = 0
 
     @property
     def aggregated(self) -> bool:
@@ -74,7 +79,8 @@ def read_events(folder: Path) -> tuple[pa.Table, int]:
     path = Path(folder) / "events.parquet"
     total = pq.ParquetFile(path).metadata.num_rows
     if total > MAX_EVENTS:
-        return pq.read_table(path, columns=["partnership_id", "date_start"]), total
+        columns = ["partnership_id", "year"]
+        return pq.read_table(path, columns=columns, read_dictionary=["partnership_id"]), total
     columns = ["partnership_id", "date", "date_precision", "date_start", "date_end"]
     return pq.read_table(path, columns=[*columns, "event_type", "title_de"]), total
 
@@ -88,23 +94,12 @@ def _axis(first_year: int, last_year: int) -> tuple[float, float]:
 def build_timeline(folder: Path, names: dict[str, str]) -> Timeline:
     """The timeline of the events in folder; `names` maps partnership ids to city names."""
     table, total = read_events(folder)
+    left_out = 0
     events: list[Event] = []
     counts: list[tuple[str, int, int]] = []
     if total > MAX_EVENTS:
-        years = pc.year(table["date_start"])
-        grouped = pa.table({"p": table["partnership_id"], "y": years}).group_by(["p", "y"])
-        result = grouped.aggregate([("y", "count")]).sort_by(
-            [("p", "ascending"), ("y", "ascending")]
-        )
-        counts = list(
-            zip(
-                result["p"].to_pylist(),
-                result["y"].to_pylist(),
-                result["y_count"].to_pylist(),
-                strict=True,
-            )
-        )
-        span = [y for _, y, _ in counts]
+        counts, left_out = decade_counts(table, names)
+        span = [decade for _, decade, _ in counts] + [decade + 9 for _, decade, _ in counts]
     else:
         for row in table.sort_by(
             [("partnership_id", "ascending"), ("date_start", "ascending")]
@@ -131,7 +126,40 @@ def build_timeline(folder: Path, names: dict[str, str]) -> Timeline:
         if y % 10 == 0 or (last - first < 30 and y % 5 == 0)
     ]
     height = AXIS_HEIGHT + LANE_HEIGHT * max(len(lanes), 1) + 6
-    return Timeline(WIDTH, height, lanes, ticks, events, counts, total)
+    return Timeline(WIDTH, height, lanes, ticks, events, counts, total, left_out)
+
+
+def dictionary_parts(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.Array]:
+    """The indices and the one dictionary all chunks of a dictionary column share: codes
+    are then grouped and filtered as integers, and only the dictionary is text."""
+    unified = pa.table({"column": column}).unify_dictionaries()["column"]
+    if unified.num_chunks == 0:
+        return pa.chunked_array([], pa.int32()), pa.array([], pa.string())
+    indices = pa.chunked_array([chunk.indices for chunk in unified.chunks])
+    return indices, unified.chunk(0).dictionary
+
+
+def decade_counts(table: pa.Table, names: dict[str, str]) -> tuple[list[tuple[str, int, int]], int]:
+    """Events per partnership and decade, for the first MAX_LANES partnerships by name;
+    and how many partnerships with events were left out."""
+    indices, dictionary = dictionary_parts(table["partnership_id"])
+    decades = pc.multiply(pc.divide(table["year"], 10), 10)
+    grouped = pa.table({"i": indices, "d": decades}).group_by(["i", "d"])
+    result = grouped.aggregate([("d", "count")])
+    ids = dictionary.to_pylist()
+    present = sorted({ids[i] for i in result["i"].to_pylist()}, key=lambda p: (names.get(p, p), p))
+    drawn = set(present[:MAX_LANES])
+    counts = sorted(
+        (ids[i], decade, count)
+        for i, decade, count in zip(
+            result["i"].to_pylist(),
+            result["d"].to_pylist(),
+            result["d_count"].to_pylist(),
+            strict=True,
+        )
+        if ids[i] in drawn
+    )
+    return counts, max(len(present) - MAX_LANES, 0)
 
 
 def _x(day: dt.date, per_day: float, origin: int) -> float:
@@ -153,12 +181,17 @@ def _lanes(
         marks.setdefault(e.partnership_id, []).append(
             Mark(round(x, 1), round(width, 1), e.precision, f"{e.date}: {e.title}")
         )
-    for partnership, year, count in counts:
-        start = dt.date(year, 1, 1)
+    for partnership, decade, count in counts:
+        start = dt.date(decade, 1, 1)
         x = _x(start, per_day, origin)
-        width = max((dt.date(year, 12, 31).toordinal() - start.toordinal() + 1) * per_day, MIN_BAR)
+        days = dt.date(decade + 9, 12, 31).toordinal() - start.toordinal() + 1
         marks.setdefault(partnership, []).append(
-            Mark(round(x, 1), round(width, 1), "count", f"{year}: {count}")
+            Mark(
+                round(x, 1),
+                round(days * per_day - 1, 1),
+                "count",
+                f"{decade}–{decade + 9}: {count}",
+            )
         )
     lanes = []
     for index, partnership in enumerate(sorted(marks, key=lambda p: (names.get(p, p), p))):
