@@ -56,10 +56,14 @@ def _tree_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[P
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
 
 
+#: the pipeline's code: Python, and the website's templates and map outlines (flows/site)
+CODE_SUFFIXES = (".py", ".j2", ".json")
+
+
 def code_version() -> str:
-    """One hash over the pipeline's own code (flows/**/*.py)."""
+    """One hash over the pipeline's own code (flows/**/*.py, *.j2, *.json)."""
     digest = hashlib.sha256()
-    for path in _tree_files(FLOWS_DIR, (".py",)):
+    for path in _tree_files(FLOWS_DIR, CODE_SUFFIXES):
         name = path.relative_to(FLOWS_DIR).as_posix()
         digest.update(name.encode() + b"\0" + sha256_file(path).encode() + b"\n")
     return digest.hexdigest()
