@@ -286,3 +286,38 @@ def test_a_hostile_description_shows_as_text(hostile_release: Path, page: str, c
     visit = chromium.visit(hostile_release / page, accessibility=False)
     assert visit.clean, visit.problems()
     assert HOSTILE in visit.text
+
+
+@pytest.fixture(scope="module")
+def large_release(tmp_path_factory) -> Path:
+    """A synthetic release with more events than the timeline draws one by one."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import generate
+
+    raw = tmp_path_factory.mktemp("large") / "raw"
+    generate.generate(5000, raw, seed=3, invalid=0.0)
+    result = pipeline.run(raw, raw.parent / "output")
+    assert result.ok, result.report.to_text()
+    return ReleaseStore(raw.parent / "output").current()
+
+
+@pytest.mark.slow
+def test_many_events_become_counts_per_decade(large_release: Path, chromium, artifacts) -> None:  # noqa: F811
+    from flows.site.partner_map import MAX_POINTS
+    from flows.site.timeline import MAX_LANES
+
+    tags = elements(large_release / "events.html")
+    bars = [a for t, a in tags if t == "rect" and "count" in (a.get("class") or "").split()]
+    decades = len(range(1940, 2030, 10))
+    assert 0 < len(bars) <= MAX_LANES * decades
+    assert not [a for t, a in tags if t == "circle" and "day" in (a.get("class") or "")]
+    text = (large_release / "events.html").read_text(encoding="utf-8")
+    assert "5.000 Ereignisse sind zu viele" in text
+    circles = [a for t, a in elements(large_release / "index.html") if t == "circle"]
+    assert len(circles) <= MAX_POINTS + 2  # + the legend's two
+    visit = chromium.visit(
+        large_release / "events.html", name="events-large", screenshots=artifacts
+    )
+    assert visit.clean, visit.problems()

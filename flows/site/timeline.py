@@ -41,12 +41,18 @@ class Event:
 
 @dataclass(frozen=True)
 class Mark:
-    """One drawn element: a dot (day) or a bar (month, year, or a year's count)."""
+    """One drawn element: a dot (day) or a bar (month, year, or a decade's count)."""
 
     x: float
     width: float
     precision: str
     label: str
+    #: bar height in pixels; a decade's bar is as high as its share of the largest count
+    height: float = 10.0
+
+
+#: characters of a partner's name that fit left of the lanes
+LABEL_CHARACTERS = 18
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,13 @@ class Lane:
     name: str
     y: float
     marks: list[Mark]
+
+    @property
+    def label(self) -> str:
+        """The name, shortened with an ellipsis when it would run into the lane."""
+        if len(self.name) <= LABEL_CHARACTERS:
+            return self.name
+        return self.name[: LABEL_CHARACTERS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -181,6 +194,7 @@ def _lanes(
         marks.setdefault(e.partnership_id, []).append(
             Mark(round(x, 1), round(width, 1), e.precision, f"{e.date}: {e.title}")
         )
+    largest = max((count for _, _, count in counts), default=1)
     for partnership, decade, count in counts:
         start = dt.date(decade, 1, 1)
         x = _x(start, per_day, origin)
@@ -191,10 +205,12 @@ def _lanes(
                 round(days * per_day - 1, 1),
                 "count",
                 f"{decade}–{decade + 9}: {count}",
+                round(2 + 14 * count / largest, 1),
             )
         )
     lanes = []
     for index, partnership in enumerate(sorted(marks, key=lambda p: (names.get(p, p), p))):
         y = AXIS_HEIGHT + index * LANE_HEIGHT + LANE_HEIGHT / 2
-        lanes.append(Lane(partnership, names.get(partnership, partnership), y, marks[partnership]))
+        name = names.get(partnership, partnership)
+        lanes.append(Lane(partnership, name, y, marks[partnership]))
     return lanes
