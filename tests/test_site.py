@@ -119,6 +119,9 @@ def test_downloads_match_the_manifest(release: Path, page: str) -> None:  # noqa
             assert int(attrs["data-bytes"]) == facts["bytes"], name
         if "data-rows" in attrs:
             rows[name] = int(attrs["data-rows"])
+        if "data-features" in attrs:
+            geojson = json.loads((release / name).read_text(encoding="utf-8"))
+            assert int(attrs["data-features"]) == len(geojson["features"])
     dataset = page.split(".")[0]
     assert shown >= 4
     assert rows and set(rows.values()) == {manifest["rows"][dataset]}

@@ -177,7 +177,6 @@ def dataset_page(
     facts: dict,
 ) -> str:
     meta = metadata.datasets[ds.name]
-    t = TEXTS[language]
     header, rows = facts["previews"][ds.name]
     columns = [
         {
@@ -186,7 +185,7 @@ def dataset_page(
             "unit": c.unit,
             "required": c.required,
             "description": c.description_de if language == "de" else c.description_en,
-            "rules": pages.column_rules(c, language, t),
+            "rules": pages.column_rules(c, language),
         }
         for c in ds.columns
     ]
@@ -198,7 +197,9 @@ def dataset_page(
             "description": meta.description_de if language == "de" else meta.description_en,
             "rows": facts["rows"].get(ds.name, 0),
         },
-        "downloads": pages.downloads(ds, facts["digests"], facts["rows"]),
+        "downloads": pages.downloads(
+            ds, facts["digests"], facts["rows"], len(facts["map"]["map"].markers)
+        ),
         "columns": columns,
         "profile": facts["profiles"][ds.name],
         "preview_header": header,

@@ -39,9 +39,13 @@ class Download:
     bytes: int
     sha256: str
     rows: int | None
+    #: points of a GeoJSON file (partnerships with coordinates), which has no rows
+    features: int | None = None
 
 
-def downloads(ds: Dataset, digests: dict[str, dict], rows: dict[str, int]) -> list[Download]:
+def downloads(
+    ds: Dataset, digests: dict[str, dict], rows: dict[str, int], features: int | None = None
+) -> list[Download]:
     names = [(f"{ds.name}.{fmt}", fmt.upper()) for fmt in FORMATS]
     names.append((spreadsheet_name(ds), "CSV (Excel, LibreOffice)"))
     if ds.name == "partnerships":
@@ -52,11 +56,12 @@ def downloads(ds: Dataset, digests: dict[str, dict], rows: dict[str, int]) -> li
         if facts is None:
             continue
         counted = rows.get(ds.name) if name != GEOJSON_NAME else None
-        result.append(Download(name, label, facts["bytes"], facts["sha256"], counted))
+        points = features if name == GEOJSON_NAME else None
+        result.append(Download(name, label, facts["bytes"], facts["sha256"], counted, points))
     return result
 
 
-def column_rules(c: ColumnSpec, language: str, texts: dict[str, str]) -> dict:
+def column_rules(c: ColumnSpec, language: str) -> dict:
     """The column's rules for the dictionary table; codes come with their labels."""
     hint = ""
     if c.pattern is not None:
