@@ -324,3 +324,23 @@ def test_many_events_become_counts_per_decade(large_release: Path, chromium, art
         large_release / "events.html", name="events-large", screenshots=artifacts
     )
     assert visit.clean, visit.problems()
+
+
+@pytest.mark.parametrize("ds", DATASETS, ids=lambda d: d.name)
+def test_the_profile_agrees_with_pandas(release: Path, ds) -> None:  # noqa: F811
+    import pandas as pd
+
+    from flows.site.profile import profile_dataset
+
+    frame = pd.read_parquet(release / f"{ds.name}.parquet", dtype_backend="pyarrow")
+    for profile in profile_dataset(ds, release):
+        column = frame[profile.name]
+        assert profile.empty == column.isna().sum(), profile.name
+        if profile.distinct is not None:
+            assert profile.distinct == column.nunique(), profile.name
+        if profile.smallest is not None and ds.column(profile.name).type != "number":
+            assert profile.smallest == str(column.min()), profile.name
+            assert profile.largest == str(column.max()), profile.name
+        for top in profile.top:
+            assert top.count == (column == top.code).sum(), (profile.name, top.code)
+            assert top.label_de and top.label_en

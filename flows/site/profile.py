@@ -49,7 +49,7 @@ class ColumnProfile:
 def is_free_text(c: ColumnSpec, ds: Dataset) -> bool:
     """Text that is not a code, a key, a reference or a short coded value (ISO, Wikidata)."""
     coded = c.codelist or c.references or c.name in ds.primary_key
-    short_pattern = c.pattern is not None and c.pattern is not HTTPS_URL
+    short_pattern = c.pattern is not None and c.pattern != HTTPS_URL
     return c.type == "string" and not coded and not short_pattern
 
 
