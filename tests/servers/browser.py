@@ -162,7 +162,11 @@ def run_axe(tab) -> list[dict]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-@pytest.fixture(scope="session")
+# module scope, not session: Playwright's sync API keeps an asyncio event loop running in
+# the main thread while it is open, and Prefect's sync-or-async functions then return
+# coroutines (a Secret block is not saved, a state's result not raised) in every later
+# test of the session
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Chromium]:
     if not CHROMIUM.exists():
         not_installed(f"Chromium ({CHROMIUM})")
