@@ -344,3 +344,19 @@ def test_the_profile_agrees_with_pandas(release: Path, ds) -> None:  # noqa: F81
         for top in profile.top:
             assert top.count == (column == top.code).sum(), (profile.name, top.code)
             assert top.label_de and top.label_en
+
+
+def test_the_preview_reads_rows_longer_than_its_first_block(tmp_path: Path) -> None:
+    from flows.site.pages import PREVIEW_BLOCKS, preview
+    from schemas import dataset
+
+    long_label = "x" * (PREVIEW_BLOCKS[0] * 2)
+    rows = [f"event_type,visit,{long_label},Visit\r\n", "event_type,offer,Angebot,Offer\r\n"]
+    csv = tmp_path / "codelists.csv"
+    csv.write_text("codelist,code,label_de,label_en\r\n" + "".join(rows), encoding="utf-8")
+    header, shown = preview(dataset("codelists"), tmp_path)
+    assert header == ["codelist", "code", "label_de", "label_en"]
+    assert shown == [
+        ["event_type", "visit", long_label, "Visit"],
+        ["event_type", "offer", "Angebot", "Offer"],
+    ]

@@ -26,8 +26,8 @@ from schemas import ColumnSpec, Dataset
 from schemas.codelists import labelled
 
 PREVIEW_ROWS = 10
-#: a first block of 1 MiB holds the first rows unless one of them is longer (fallback)
-PREVIEW_BLOCK = 1 << 20
+#: the first block of a CSV file holds its first rows unless one of them is longer
+PREVIEW_BLOCKS = (1 << 16, 1 << 22)
 #: the event types that change a partnership's status, for "suspended since"
 STATUS_EVENTS = ("resolution", "council_decision")
 
@@ -83,18 +83,21 @@ def preview(ds: Dataset, folder: Path) -> tuple[list[str], list[list[str]]]:
     Parquet can only be decoded a whole row group (a million rows) at a time; the CSV
     reader streams, so only its first block is parsed (every column read as text)."""
     header = [c.name for c in ds.columns]
-    try:
-        return header, _first_rows(ds, folder, header)
-    except pa.ArrowInvalid:  # a first row longer than the block: read the Parquet file
-        table = pq.read_table(Path(folder) / f"{ds.name}.parquet").slice(0, PREVIEW_ROWS)
-        rows = table.to_pylist()
-        return header, [["" if r[n] is None else str(r[n]) for n in header] for r in rows]
+    for block in PREVIEW_BLOCKS:
+        try:
+            return header, _first_rows(ds, folder, header, block)
+        except pa.ArrowInvalid:  # a row longer than the block: a larger one
+            continue
+    # rows longer than the largest block: the Parquet file, decoded as a whole
+    table = pq.read_table(Path(folder) / f"{ds.name}.parquet").slice(0, PREVIEW_ROWS)
+    rows = table.to_pylist()
+    return header, [["" if r[n] is None else str(r[n]) for n in header] for r in rows]
 
 
-def _first_rows(ds: Dataset, folder: Path, header: list[str]) -> list[list[str]]:
+def _first_rows(ds: Dataset, folder: Path, header: list[str], block: int) -> list[list[str]]:
     reader = pcsv.open_csv(
         Path(folder) / f"{ds.name}.csv",
-        read_options=pcsv.ReadOptions(block_size=PREVIEW_BLOCK, use_threads=False),
+        read_options=pcsv.ReadOptions(block_size=block, use_threads=False),
         parse_options=pcsv.ParseOptions(newlines_in_values=True),
         convert_options=pcsv.ConvertOptions(
             column_types={name: pa.string() for name in header}, strings_can_be_null=False
