@@ -1,6 +1,6 @@
 """One measurement in a process of its own; run.py starts it and reads its last line.
 
-    python bench/measure.py floor|publishing-floor|validate|full|nightly|noop|trivial-flow
+    python bench/measure.py floor|publishing-floor|validate|full|nightly|noop|site|trivial-flow
 
 Each command imports only what it needs, times its work with perf_counter (imports
 excluded; the parent measures the whole process) and prints one JSON line with
@@ -201,6 +201,29 @@ def snapshot(output: Path) -> dict[str, tuple]:
     return files
 
 
+def site(raw: Path, output: Path) -> dict:
+    """The release's website (flows.site) built again into the release at output, as the
+    run builds it; the release is made first (untimed) when there is none. The files'
+    hashes are computed before the clock starts: the run has them already."""
+    from flows import pipeline
+    from flows.release.manifest import file_digests
+    from flows.release.store import ReleaseStore
+    from flows.site.build import build_site
+
+    if ReleaseStore(output).current() is None:
+        pipeline.run(raw, output)
+    folder = ReleaseStore(output).current()
+    digests = file_digests(folder)
+    start = time.perf_counter()
+    pages = build_site(folder, folder.name, digests)
+    elapsed = time.perf_counter() - start
+    return {
+        "work_s": elapsed,
+        "pages": len(pages),
+        "page_bytes": sum(p.stat().st_size for p in pages),
+    }
+
+
 def nightly(raw: Path, output: Path) -> dict:
     from flows.nightly import nightly as nightly_flow
 
@@ -232,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             "full",
             "nightly",
             "noop",
+            "site",
             "trivial-flow",
         ],
     )
@@ -256,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         found = noop(args.raw, args.output)
     elif args.what == "nightly":
         found = nightly(args.raw, args.output)
+    elif args.what == "site":
+        found = site(args.raw, args.output)
     else:
         found = trivial_flow()
     print(json.dumps(found))

@@ -150,6 +150,8 @@ MEASUREMENTS = {
     "cli_validate": "(e) partnerships validate, shipped raw/",
     "trivial_flow": "(f) trivial Prefect flow",
     "noop": "(g) no-op rerun (pipeline.run again)",
+    "site": "(i) website alone, on (c)'s release",
+    "site_shipped": "(i') website alone, shipped raw/",
     "cli_run": "(h) partnerships run, shipped raw/",
 }
 PREFECT_MEASUREMENTS = {"nightly", "trivial_flow", "cli_run"}
@@ -263,6 +265,11 @@ def benchmark(
             if found.get("release_id") is None:
                 raise BenchmarkError(f"the clean synthetic data was refused: {found}")
             take("noop", [*measure, "noop", "--raw", str(clean), "--output", str(out / "o")])
+            take("site", [*measure, "site", "--raw", str(clean), "--output", str(out / "o")])
+            take(
+                "site_shipped",
+                [*measure, "site", "--raw", str(shipped_raw), "--output", str(out / "s")],
+            )
             found = take(
                 "bad", [*measure, "full", "--raw", str(broken), "--output", str(out / "b")]
             )
@@ -335,6 +342,8 @@ def notes(key: str, m: Measurement) -> str:
         return f"{found['files_written']} file(s) written {found['first_written']}"
     if key in ("validate",):
         return f"{found['errors']} problems"
+    if key in ("site", "site_shipped"):
+        return f"{found['pages']} pages, {found['page_bytes'] / 1024:.0f} KiB"
     return ""
 
 
@@ -349,6 +358,10 @@ def targets(results: Results) -> list[str]:
         ("no-op rerun <= 0.10 x full run", r["noop/full"], 0.10),
         ("no-op rerun writes no file", results["noop"].last()["files_written"], 0),
     ]
+    if "site" in results.measurements:
+        site_share = results["site"].work_s / results["full"].work_s
+        checks.append(("website <= 0.05 x full run", site_share, 0.05))
+        checks.append(("website on the shipped data <= 0.3 s", results["site_shipped"].work_s, 0.3))
     quarantine = results.measurements.get("quarantine")
     if quarantine and "skipped" not in quarantine.last():
         ratio = quarantine.work_s / results["full"].work_s

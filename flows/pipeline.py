@@ -31,6 +31,7 @@ from flows.release.manifest import file_digests, input_hashes, release_id_of, un
 from flows.release.notes import ReleaseNotes, write_release_notes
 from flows.release.store import ReleaseStore
 from flows.write.datasets import to_arrow, write_dataset
+from flows.write.geojson import write_map_data
 from schemas import DATASETS
 
 DEFAULT_RAW = Path("raw")
@@ -111,6 +112,8 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
         return_freed_memory()  # the frame's, before the writers allocate
         faults.pause(f"write-{ds.name}")
         write_dataset(ds, table, staging)
+        if ds.name == "partnerships":
+            write_map_data(table, staging)
         result.rows[ds.name] = table.num_rows
     return result
 
@@ -150,9 +153,11 @@ def publish_described(
     store: ReleaseStore, staging: Path, inputs: dict[str, str] | None = None
 ) -> ReleaseNotes:
     """Like publish_release, writing the changelog and manifest into the release first."""
+    from flows.site.build import build_site
+
     faults.pause("write-release-notes")
     notes = write_release_notes(
-        staging, release_date(), inputs or {}, store.current(), store.releases
+        staging, release_date(), inputs or {}, store.current(), store.releases, build_site
     )
     store.publish(staging, notes.release_id)
     store.prune()

@@ -98,14 +98,17 @@ def test_each_dataset_has_what_dcat_ap_de_asks_for(graph: Graph, name: str) -> N
     assert one(graph, node, ns.DCTERMS.modified).toPython() == RELEASE_DAY
     assert str(one(graph, node, ns.DCTERMS.accrualPeriodicity)).endswith("/frequency/DAILY")
     assert str(one(graph, node, ns.DCTERMS.identifier))
-    # one per format plus the spreadsheet copy
-    assert len(list(graph.objects(node, ns.DCAT.distribution))) == len(FORMATS) + 1
+    # one per format plus the spreadsheet copy, plus the GeoJSON map for partnerships
+    map_files = 1 if name == "partnerships" else 0
+    assert len(list(graph.objects(node, ns.DCAT.distribution))) == len(FORMATS) + 1 + map_files
+    # the landing page is the dataset's page on the release's website (flows.site)
+    assert one(graph, node, ns.DCAT.landingPage) == URIRef(metadata.base_url + f"{name}.html")
 
 
 def test_each_distribution_describes_its_file(graph: Graph, release: Path) -> None:
     metadata = load_metadata()
     distributions = list(graph.subjects(RDF.type, ns.DCAT.Distribution))
-    assert len(distributions) == len(DATASETS) * (len(FORMATS) + 1)
+    assert len(distributions) == len(DATASETS) * (len(FORMATS) + 1) + 1  # + the GeoJSON
     for node in distributions:
         url = str(one(graph, node, ns.DCAT.downloadURL))
         assert url == str(one(graph, node, ns.DCAT.accessURL))

@@ -16,8 +16,9 @@ from servers.ckan import CKAN_VENV
 from servers.release import release  # noqa: F401 - fixture
 
 from flows.describe.catalog import FILE_TYPES, IANA, temporal_coverage
-from flows.describe.datapackage import MEDIA_TYPES, spreadsheet_name
+from flows.describe.datapackage import GEOJSON_MEDIA_TYPE, MEDIA_TYPES, spreadsheet_name
 from flows.describe.metadata import EU_AUTHORITY, LICENSES, load_metadata
+from flows.write.geojson import GEOJSON_NAME
 from schemas import DATASETS
 
 pytestmark = pytest.mark.slow
@@ -122,6 +123,8 @@ def test_every_distribution_survives_with_its_file_facts(
         described = metadata.datasets[ds.name]
         resources = parsed[f"{metadata.base_url}catalog#{ds.name}"]["resources"]
         files = [f"{ds.name}.{fmt}" for fmt in MEDIA_TYPES] + [spreadsheet_name(ds)]
+        if ds.name == "partnerships":
+            files.append(GEOJSON_NAME)  # the map data: one more distribution
         assert sorted(r["url"] for r in resources) == sorted(
             metadata.download_url(name) for name in files
         )
@@ -132,7 +135,9 @@ def test_every_distribution_survives_with_its_file_facts(
             assert resource["download_url"] == resource["access_url"] == resource["url"]
             assert resource["name"].startswith(described.title_de + " (")
             assert resource["format"] == f"{EU_AUTHORITY}/file-type/{FILE_TYPES[fmt]}"
-            assert resource["mimetype"] == IANA + MEDIA_TYPES[fmt]
+            assert (
+                resource["mimetype"] == IANA + {**MEDIA_TYPES, "geojson": GEOJSON_MEDIA_TYPE}[fmt]
+            )
             assert resource["license"] == metadata.license.uri
             assert resource["size"] == path.stat().st_size
             assert resource["hash"] == hashlib.sha256(path.read_bytes()).hexdigest()

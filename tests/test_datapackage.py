@@ -17,6 +17,7 @@ from flows import pipeline
 from flows.describe.datapackage import spreadsheet_name
 from flows.describe.metadata import load_metadata
 from flows.write.datasets import FORMATS
+from flows.write.geojson import GEOJSON_NAME, OPENDATASOFT_CSV_NAME
 from schemas import DATASETS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +35,9 @@ def release(tmp_path_factory) -> Path:
     return output.resolve()
 
 
+MAP_FILES = {GEOJSON_NAME, OPENDATASOFT_CSV_NAME}
+
+
 def package_of(folder: Path) -> dict:
     return json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
 
@@ -47,9 +51,14 @@ def test_every_file_of_every_dataset_is_described(release: Path) -> None:
     by_path = {r["path"]: r for r in package["resources"]}
     tables = {f"{ds.name}.{fmt}" for ds in DATASETS for fmt in FORMATS}
     spreadsheets = {spreadsheet_name(ds) for ds in DATASETS}
-    assert set(by_path) == tables | spreadsheets
-    # a file added to the release later without a description fails here
-    data_files = {p.name for p in release.iterdir() if p.name.split(".")[0] in DATASET_NAMES}
+    assert set(by_path) == tables | spreadsheets | MAP_FILES
+    # a file added to the release later without a description fails here; the website's
+    # pages (flows.site) describe the data and are not data themselves
+    data_files = {
+        p.name
+        for p in release.iterdir()
+        if p.name.split(".")[0] in DATASET_NAMES and not p.name.endswith(".html")
+    }
     assert data_files == set(by_path)
     for path, resource in by_path.items():
         data = (release / path).read_bytes()
@@ -87,7 +96,8 @@ def test_frictionless_finds_no_error_in_the_release(release: Path) -> None:
     assert errors_of(report) == []
     assert report.valid
     kinds = {task.name: task.type for task in report.tasks}
-    assert len(kinds) == len(DATASETS) * (len(FORMATS) + 1)  # + spreadsheet copy
+    # + spreadsheet copy, + the GeoJSON and the CSV for Opendatasoft
+    assert len(kinds) == len(DATASETS) * (len(FORMATS) + 1) + len(MAP_FILES)
     # CSV rows are checked against the schema; Parquet and JSON as files (size, sha256)
     assert {name for name, kind in kinds.items() if kind == "table"} == {ds.name for ds in DATASETS}
 
@@ -105,7 +115,7 @@ def test_frictionless_command_line_reports_zero_errors(release: Path) -> None:
     report = json.loads(done.stdout)
     assert report["valid"] is True
     assert sum(task["stats"]["errors"] for task in report["tasks"]) == 0
-    assert len(report["tasks"]) == len(DATASETS) * (len(FORMATS) + 1)
+    assert len(report["tasks"]) == len(DATASETS) * (len(FORMATS) + 1) + len(MAP_FILES)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from test_metadata import changed
 
 from flows import pipeline
 from flows.describe.metadata import MetadataError, load_metadata, parse_metadata
-from flows.describe.opendatasoft import INDEX_NAME, index_csv
+from flows.describe.opendatasoft import INDEX_NAME, index_csv, source_file
 from flows.publish.base import is_metadata, release_files
 from schemas import DATASETS
 
@@ -70,7 +70,7 @@ def test_every_column_is_one_the_harvester_documents(release: Path) -> None:
 def test_one_row_per_dataset_pointing_at_files_that_exist(
     rows: list[dict[str, str]], release: Path
 ) -> None:
-    assert len(rows) == len(DATASETS)
+    assert len(rows) == len(DATASETS) + 1  # + partnerships.geojson, the map
     for row in rows:
         assert (release / row["source_dataset"]).is_file(), row["source_dataset"]
         assert (release / row["schema_file"]).is_file(), row["schema_file"]
@@ -83,7 +83,7 @@ def test_rows_carry_the_metadata_with_the_portals_labels(rows: list[dict[str, st
     metadata = load_metadata()
     by_file = {row["source_dataset"]: row for row in rows}
     for ds in DATASETS:
-        row = by_file[f"{ds.name}.csv"]
+        row = by_file[source_file(ds.name)]
         meta = metadata.datasets[ds.name]
         assert row["title"] == meta.title_de
         assert row["description"] == meta.description_de
@@ -149,14 +149,18 @@ def test_schema_files_label_every_field_in_german(
     rows: list[dict[str, str]], release: Path
 ) -> None:
     for ds in DATASETS:
-        row = next(r for r in rows if r["source_dataset"] == f"{ds.name}.csv")
+        row = next(r for r in rows if r["source_dataset"] == source_file(ds.name))
         fields = read_semicolon_csv((release / row["schema_file"]).read_bytes())
         header = pv.read_csv(release / row["source_dataset"]).column_names
         # the harvester matches a field by its name in lower case
         assert [f["name"] for f in fields] == [name.lower() for name in header]
-        for field, spec in zip(fields, ds.columns, strict=True):
+        for field, spec in zip(fields, ds.columns, strict=False):
             assert field["label"] == spec.label_de and field["label"]
             assert field["description"] == spec.description_de
+        # partnerships.opendatasoft.csv adds the portal's geo point, labelled too
+        extra = fields[len(ds.columns) :]
+        assert [f["name"] for f in extra] == (["geo_point"] if ds.name == "partnerships" else [])
+        assert all(f["label"] and f["description"] for f in extra)
 
 
 def test_index_goes_up_after_the_data_and_the_schemas_it_names(

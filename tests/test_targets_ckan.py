@@ -245,6 +245,9 @@ def test_a_description_edited_on_the_portal_is_restored_without_uploads(
     package = remote.action.package_show(id="ed-partnerships")
     assert package["title"] == package_fields(partnerships, ckan_env.organization)["title"]
     assert len(package["resources"]) == len(dataset_files(partnerships))
+    # the dataset's page on the release's website, as in the catalogue's dcat:landingPage
+    extras = {extra["key"]: extra["value"] for extra in package["extras"]}
+    assert extras["landing_page"].endswith("/partnerships.html")
 
 
 def test_a_dataset_deleted_on_the_portal_comes_back(

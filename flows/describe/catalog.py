@@ -25,8 +25,9 @@ from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
 from flows.common.digests import sha256_file
-from flows.describe.datapackage import MEDIA_TYPES, spreadsheet_name
+from flows.describe.datapackage import GEOJSON_MEDIA_TYPE, MEDIA_TYPES, spreadsheet_name
 from flows.describe.metadata import EU_AUTHORITY, Metadata, load_metadata
+from flows.write.geojson import GEOJSON_NAME
 from schemas import DATASETS, Dataset
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
@@ -35,7 +36,9 @@ DCATAP = Namespace("http://data.europa.eu/r5r/")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 
-FILE_TYPES = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON"}
+FILE_TYPES = {"csv": "CSV", "parquet": "PARQUET", "json": "JSON", "geojson": "GEOJSON"}
+DISTRIBUTION_MEDIA_TYPES = {**MEDIA_TYPES, "geojson": GEOJSON_MEDIA_TYPE}
+MAP_LABELS = ("Karte, GeoJSON", "map, GeoJSON")
 IANA = "https://www.iana.org/assignments/media-types/"
 CATALOG_FILES = ("catalog.ttl", "catalog.rdf")
 SPREADSHEET_LABELS = ("CSV für Tabellenkalkulation", "CSV for spreadsheets")
@@ -171,6 +174,27 @@ def _add_dataset(
         add((dataset, DCAT.distribution, distribution))
         texts = (f"{meta.title_de} ({label_de})", f"{meta.title_en} ({label_en})")
         _add_distribution(graph, distribution, folder / file_name, texts, metadata, issued)
+    _add_landing_page(graph, dataset, ds, metadata)
+    if ds.name == "partnerships":
+        _add_map_distribution(graph, dataset, folder, metadata, issued)
+
+
+def _add_landing_page(graph: Graph, dataset: URIRef, ds: Dataset, metadata: Metadata) -> None:
+    """The dataset's page on the release's website (flows.site) under base_url."""
+    page = URIRef(metadata.landing_page(ds.name))
+    graph.add((dataset, DCAT.landingPage, page))
+    graph.add((page, RDF.type, FOAF.Document))
+
+
+def _add_map_distribution(
+    graph: Graph, dataset: URIRef, folder: Path, metadata: Metadata, issued: dt.date
+) -> None:
+    """partnerships.geojson (flows.write.geojson) as one more distribution."""
+    meta = metadata.datasets["partnerships"]
+    distribution = URIRef(f"{dataset}-geojson")
+    graph.add((dataset, DCAT.distribution, distribution))
+    texts = (f"{meta.title_de} ({MAP_LABELS[0]})", f"{meta.title_en} ({MAP_LABELS[1]})")
+    _add_distribution(graph, distribution, folder / GEOJSON_NAME, texts, metadata, issued)
 
 
 def _add_spatial(graph: Graph, dataset: URIRef, metadata: Metadata) -> None:
@@ -203,7 +227,7 @@ def _add_distribution(
     add((distribution, DCAT.accessURL, url))
     add((distribution, DCAT.downloadURL, url))
     add((distribution, DCTERMS.format, URIRef(f"{EU_AUTHORITY}/file-type/{FILE_TYPES[fmt]}")))
-    add((distribution, DCAT.mediaType, URIRef(IANA + MEDIA_TYPES[fmt])))
+    add((distribution, DCAT.mediaType, URIRef(IANA + DISTRIBUTION_MEDIA_TYPES[fmt])))
     add((distribution, DCTERMS.license, URIRef(metadata.license.uri)))
     if metadata.attribution:
         add((distribution, DCATDE.licenseAttributionByText, Literal(metadata.attribution)))

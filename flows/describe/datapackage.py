@@ -21,6 +21,7 @@ from pathlib import Path
 
 from flows.common.digests import sha256_file
 from flows.describe.metadata import Metadata, load_metadata
+from flows.write.geojson import GEO_POINT_COLUMN, GEOJSON_NAME, OPENDATASOFT_CSV_NAME
 from flows.write.spreadsheet import SUFFIX as SPREADSHEET_SUFFIX
 from schemas import DATASETS, ColumnSpec, Dataset
 from schemas.codelists import codes
@@ -124,7 +125,46 @@ def resources(folder: Path, metadata: Metadata) -> list[dict]:
                 resource["dialect"] = {"delimiter": ",", "lineTerminator": "\r\n", "header": True}
             result.append(resource)
         result.append(spreadsheet_resource(folder, ds, metadata))
+        if ds.name == "partnerships":
+            result += map_resources(folder, metadata)
     return result
+
+
+GEOJSON_MEDIA_TYPE = "application/geo+json"
+
+
+def map_resources(folder: Path, metadata: Metadata) -> list[dict]:
+    """partnerships.geojson and the CSV with a geo point column (flows.write.geojson)."""
+    meta = metadata.datasets["partnerships"]
+    geojson = folder / GEOJSON_NAME
+    with_points = folder / OPENDATASOFT_CSV_NAME
+    return [
+        {
+            "name": "partnerships-geojson",
+            "type": "file",
+            "path": geojson.name,
+            "title": f"{meta.title_de} (Karte, GeoJSON)",
+            "description": "Ein Punkt je Partnerschaft mit Koordinaten (RFC 7946, WGS 84).",
+            "format": "geojson",
+            "mediatype": GEOJSON_MEDIA_TYPE,
+            "encoding": "utf-8",
+            **file_facts(geojson),
+        },
+        {
+            "name": "partnerships-opendatasoft",
+            "type": "file",
+            "path": with_points.name,
+            "title": f"{meta.title_de} (für Opendatasoft)",
+            "description": (
+                f"Dieselben Zeilen wie {meta.name}.csv mit der Spalte {GEO_POINT_COLUMN} "
+                "(Breite,Länge), aus der Opendatasoft eine Karte zeichnet."
+            ),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            **file_facts(with_points),
+        },
+    ]
 
 
 def spreadsheet_resource(folder: Path, ds: Dataset, metadata: Metadata) -> dict:

@@ -98,6 +98,11 @@ REGIONAL_KEY = re.compile(r"^[0-9]{12}$")
 DATASET_OVERRIDES = ("title_de", "title_en", "description_de", "description_en")
 
 
+def page_name(dataset_name: str, language: str = "de") -> str:
+    """The file name of a dataset's page on the release's website: German, or `.en`."""
+    return f"{dataset_name}.html" if language == "de" else f"{dataset_name}.{language}.html"
+
+
 class MetadataError(ValueError):
     """metadata.toml is missing, unreadable or holds an invalid value (the key is named)."""
 
@@ -156,6 +161,10 @@ class Metadata:
 
     def download_url(self, file_name: str) -> str:
         return self.base_url + file_name
+
+    def landing_page(self, dataset_name: str) -> str:
+        """The URL of the dataset's page on the release's website (flows.site)."""
+        return self.base_url + page_name(dataset_name)
 
     @property
     def frequency_uri(self) -> str:

@@ -24,7 +24,8 @@ import io
 from pathlib import Path
 
 from flows.describe.metadata import Metadata, load_metadata
-from schemas import DATASETS, Dataset
+from flows.write.geojson import GEO_POINT_COLUMN, GEOJSON_NAME, OPENDATASOFT_CSV_NAME
+from schemas import DATASETS, Dataset, dataset
 
 DOCUMENTATION = (
     "https://help.opendatasoft.com/platform/en/publishing_data/"
@@ -62,6 +63,13 @@ COLUMNS = (
 SCHEMA_NAME = "index.{dataset}.schema.csv"
 SCHEMA_COLUMNS = ("name", "label", "description")
 LIST_SEPARATOR = ";"
+#: the column that partnerships.opendatasoft.csv adds for the portal's own map
+GEO_POINT_FIELD = {
+    "name": GEO_POINT_COLUMN,
+    "label": "Geokoordinaten",
+    "description": "Breite und Länge (WGS 84) als Geopunkt, aus latitude und longitude; "
+    "leer ohne Koordinaten.",
+}
 
 
 def row_name(dataset_name: str) -> str:
@@ -87,10 +95,13 @@ def schema_rows(ds: Dataset) -> list[dict[str, str]]:
 
     The harvester wants each field's name in lower case: the CSV header's, which the
     models keep in lower-case snake_case already."""
-    return [
+    rows = [
         {"name": c.name.lower(), "label": c.label_de, "description": c.description_de}
         for c in ds.columns
     ]
+    if source_file(ds.name) == OPENDATASOFT_CSV_NAME:
+        rows.append(GEO_POINT_FIELD)
+    return rows
 
 
 def semicolon_csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
@@ -137,11 +148,37 @@ def index_rows(metadata: Metadata, modified: dt.date) -> list[dict[str, str]]:
                 "modified": modified.isoformat(),
                 **attribution_columns(metadata),
                 # Opendatasoft ingests the CSV; the other formats are in the DCAT catalogue
-                RESOURCE_COLUMN: f"{ds.name}.csv",
+                RESOURCE_COLUMN: source_file(ds.name),
                 SCHEMA_COLUMN: schema_file_name(ds),
             }
         )
+    rows.append(map_row(metadata, modified))
     return rows
+
+
+def source_file(dataset_name: str) -> str:
+    """The file Opendatasoft harvests: for partnerships the CSV with a geo point column."""
+    return OPENDATASOFT_CSV_NAME if dataset_name == "partnerships" else f"{dataset_name}.csv"
+
+
+def map_row(metadata: Metadata, modified: dt.date) -> dict[str, str]:
+    """partnerships.geojson as a dataset of its own: the partner cities as points. Its
+    features carry the partnerships' columns, so the partnerships' field schema labels
+    them."""
+    meta = metadata.datasets["partnerships"]
+    return {
+        "name": "partnerships-map",
+        "title": f"{meta.title_de} (Karte)",
+        "description": "Die Partnerstädte als Punkte (GeoJSON, WGS 84). " + meta.description_de,
+        "theme": list_cell([metadata.opendatasoft.themes[code] for code in meta.themes]),
+        "keyword": list_cell(meta.keywords_de),
+        "license": metadata.opendatasoft.license,
+        "language": metadata.languages[0],
+        "modified": modified.isoformat(),
+        **attribution_columns(metadata),
+        RESOURCE_COLUMN: GEOJSON_NAME,
+        SCHEMA_COLUMN: schema_file_name(dataset("partnerships")),
+    }
 
 
 def index_csv(metadata: Metadata, modified: dt.date) -> str:

@@ -16,12 +16,17 @@ from typing import Protocol
 from flows.common.digests import sha256_file
 from flows.describe.opendatasoft import is_schema_file
 from flows.write.datasets import dataset_files
+from flows.write.geojson import GEOJSON_NAME, OPENDATASOFT_CSV_NAME
 from schemas import DATASETS
 
 MANIFEST_NAME = ".manifest.json"
 #: the data files; everything else in a release (index.csv, datapackage.json, catalog.*,
-#: changelogs) describes them, and a reader who sees it expects the data to be there
-DATA_FILES = frozenset(name for ds in DATASETS for name in dataset_files(ds))
+#: changelogs, the website's pages) describes them, and a reader who sees it expects the
+#: data to be there
+DATA_FILES = frozenset(name for ds in DATASETS for name in dataset_files(ds)) | {
+    GEOJSON_NAME,
+    OPENDATASOFT_CSV_NAME,
+}
 
 
 class TargetError(Exception):

@@ -102,6 +102,8 @@ def package_fields(ds: Dataset, organization: str) -> dict[str, Any]:
         extras["keywords_en"] = ", ".join(described.keywords_en)
         if catalog.attribution:
             extras["attribution"] = catalog.attribution
+        # the dataset's page on the release's website (flows.site), as dcat:landingPage
+        extras["landing_page"] = catalog.landing_page(ds.name)
     fields["title"] = texts["title_de"]
     fields["notes"] = texts["description_de"]
     fields["extras"] = [{"key": k, "value": v} for k, v in sorted(extras.items()) if v]

@@ -2,8 +2,10 @@
 
 A release id is the date plus a short hash over the release's *data* files (datasets
 and metadata). The release notes (`manifest.json`, `CHANGELOG.md`, `changelog.json`)
-describe the data and are written after the id is computed, so they never change it:
-the same data published again gets the same id, whatever its predecessor was.
+and the website's pages (`*.html`, flows.site) describe the data and are written after
+the id is computed, so they never change it: the same data published again gets the
+same id, whatever its predecessor was. The manifest lists them all with their sizes and
+hashes, the pages included (they are written before it).
 
 The manifest also records the hashes of every input (raw/ files, the schemas package,
 the metadata file, the code). A run whose inputs equal the current release's does
@@ -30,6 +32,9 @@ from flows.release.changelog import CHANGELOG_JSON, CHANGELOG_MD
 MANIFEST = "manifest.json"
 #: files that describe a release instead of being part of its content
 RELEASE_NOTES = frozenset({MANIFEST, CHANGELOG_MD, CHANGELOG_JSON})
+#: the website's pages show the release id, the changelog and every file's sha256, so
+#: they cannot be inputs of the id's hash
+PAGE_SUFFIX = ".html"
 MANIFEST_FORMAT_VERSION = 1
 SCHEMA_SUFFIXES = (".py", ".csv", ".toml", ".json")
 #: the schemas package's folder, found without importing it
@@ -52,10 +57,14 @@ def _tree_files(folder: Path, suffixes: tuple[str, ...] | None = None) -> list[P
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
 
 
+#: the pipeline's code: Python, and the website's templates and map outlines (flows/site)
+CODE_SUFFIXES = (".py", ".j2", ".json")
+
+
 def code_version() -> str:
-    """One hash over the pipeline's own code (flows/**/*.py)."""
+    """One hash over the pipeline's own code (flows/**/*.py, *.j2, *.json)."""
     digest = hashlib.sha256()
-    for path in _tree_files(FLOWS_DIR, (".py",)):
+    for path in _tree_files(FLOWS_DIR, CODE_SUFFIXES):
         name = path.relative_to(FLOWS_DIR).as_posix()
         digest.update(name.encode() + b"\0" + sha256_file(path).encode() + b"\n")
     return digest.hexdigest()
@@ -90,12 +99,17 @@ def input_hashes(
     return hashes
 
 
+def describes_release(name: str) -> bool:
+    """Release notes and pages: written after the release id, not part of its hash."""
+    return name in RELEASE_NOTES or name.endswith(PAGE_SUFFIX)
+
+
 def file_digests(folder: Path) -> dict[str, dict[str, Any]]:
-    """Size and sha256 of every data file of a release folder (release notes excluded)."""
+    """Size and sha256 of every data file of a release folder (notes and pages excluded)."""
     return {
         path.name: {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
         for path in sorted(Path(folder).iterdir())
-        if path.is_file() and path.name not in RELEASE_NOTES
+        if path.is_file() and not describes_release(path.name) and not path.name.startswith(".")
     }
 
 
@@ -134,10 +148,9 @@ def build_manifest(
     folder: Path, release_id: str, digests: dict[str, dict[str, Any]], inputs: dict[str, str]
 ) -> dict:
     files = dict(digests)
-    for name in sorted(RELEASE_NOTES - {MANIFEST}):
-        path = Path(folder) / name
-        if path.is_file():
-            files[name] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
+    for path in sorted(Path(folder).iterdir()):
+        if path.is_file() and path.name != MANIFEST and describes_release(path.name):
+            files[path.name] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
     return {
         "format_version": MANIFEST_FORMAT_VERSION,
         "release_id": release_id,

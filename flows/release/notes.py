@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,12 +49,17 @@ def write_release_notes(
     inputs: dict[str, str],
     previous: Path | None,
     releases_dir: Path,
+    pages: Callable[[Path, str, dict], object] | None = None,
 ) -> ReleaseNotes:
     """Name the staged release and write its changelog and manifest.
 
     When a release with the same content already exists, only that folder's manifest is
     refreshed (its inputs may differ, e.g. after a code change that changes no data) and
     its changelog is replaced unless it is the very release being compared against.
+
+    `pages(folder, release_id, digests)` writes the release's website (flows.site) after
+    the changelog and before the manifest, which then lists the pages too; an existing
+    release's pages are rebuilt with it, since the code that draws them may be new.
     """
     from schemas import DATASETS
 
@@ -71,6 +77,8 @@ def write_release_notes(
     if target == staging or previous_id != release:
         _replace_file(target / CHANGELOG_JSON, changelog.to_json())
         _replace_file(target / CHANGELOG_MD, changelog.to_markdown())
+    if pages is not None:
+        pages(target, release, digests)
     manifest = build_manifest(target, release, digests, inputs)
     _replace_file(target / MANIFEST, _manifest_text(manifest))
 
