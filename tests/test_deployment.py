@@ -45,6 +45,10 @@ RUN_TIMEOUT = 180
 FINAL_STATES = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 
+#: answers 503 in a row before a test gives up on the server
+SERVER_BUSY_RETRIES = 10
+
+
 @dataclass
 class Server:
     api_url: str
@@ -52,10 +56,22 @@ class Server:
     log: Path
 
     def get(self, path: str) -> httpx.Response:
-        return httpx.get(f"{self.api_url}{path}", timeout=10)
+        return self._retried(lambda: httpx.get(f"{self.api_url}{path}", timeout=10))
 
     def post(self, path: str, body: dict) -> httpx.Response:
-        return httpx.post(f"{self.api_url}{path}", json=body, timeout=10)
+        return self._retried(lambda: httpx.post(f"{self.api_url}{path}", json=body, timeout=10))
+
+    @staticmethod
+    def _retried(call) -> httpx.Response:
+        """Prefect's server answers 503 with Retry-After while its SQLite database is locked
+        (the serving process writes at the same time; PrefectHQ/prefect#8950), and Prefect's
+        own client retries those: so do we."""
+        for _ in range(SERVER_BUSY_RETRIES):
+            response = call()
+            if response.status_code != 503:
+                return response
+            time.sleep(min(float(response.headers.get("Retry-After", 1)), 5.0))
+        return response
 
 
 def free_port() -> int:
