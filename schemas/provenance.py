@@ -14,6 +14,7 @@ Nr. 12345-23" pass; "Newsroom der Stadt Dortmund" and "12.09.2017" do not.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -27,8 +28,13 @@ WORD = r"[A-Za-zÄÖÜäöüß]{3,}"
 
 
 def is_home_page(urls: pd.Series) -> pd.Series:
-    """True where the address is only a website's root (path empty or "/")."""
-    return urls.str.match(HOME_PAGE).fillna(False).astype(bool)
+    """True where the address is only a website's root (path empty or "/").
+
+    Tested once per distinct address: a million rows cite a few thousand pages."""
+    codes, distinct = pd.factorize(urls, use_na_sentinel=True)
+    home = pd.Series(distinct, dtype="string").str.match(HOME_PAGE).fillna(False)
+    found = np.append(home.to_numpy(dtype=bool), False)  # code -1 (no address) is no home page
+    return pd.Series(found[codes], index=urls.index)
 
 
 def names_a_document(notes: pd.Series) -> pd.Series:
@@ -43,7 +49,11 @@ class SourceNoteRules(pa.DataFrameModel):
 
     @pa.dataframe_check(name="home_page_needs_document")
     def home_page_needs_document(cls, df: pd.DataFrame) -> pd.Series:
-        return ~is_home_page(df["source_url"]) | names_a_document(df["source_note"])
+        home = is_home_page(df["source_url"])
+        passes = ~home
+        # only the few rows citing a home page need their note read
+        passes[home] = names_a_document(df.loc[home, "source_note"])
+        return passes
 
 
 class DeepLinkRules(pa.DataFrameModel):

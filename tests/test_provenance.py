@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.check.validation import validate_raw
 from schemas import DATASETS
 from schemas.fields import HTTPS_URL
-from schemas.provenance import is_home_page, names_a_document
+from schemas.provenance import HOME_PAGE, SourceNoteRules, is_home_page, names_a_document
 from schemas.rules import RULES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,3 +96,38 @@ def test_the_curated_data_cites_no_bare_home_page() -> None:
     report = validate_raw(REPO / "raw").report
     assert not [p for p in report.problems if p.rule.startswith("home_page")]
     assert not report.errors
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "https://www.dortmund.de/",
+                    "https://a.de/x",
+                    None,
+                    "https://b.de/?p=1",
+                    "https://c.de",
+                    "https://c.de#top",
+                ]
+            ),
+            st.sampled_from(["Pressemitteilung Nr. 12", "nur Text", None, "12.09.2017"]),
+        ),
+        max_size=40,
+    )
+)
+def test_the_rule_per_distinct_address_equals_the_rule_row_by_row(rows) -> None:
+    urls = pd.array([u for u, _ in rows], dtype="string")
+    notes = pd.array([n for _, n in rows], dtype="string")
+    frame = pd.DataFrame(
+        {"source_url": urls, "source_note": notes}, index=[3 * i for i in range(len(rows))]
+    )
+    checked = SourceNoteRules.home_page_needs_document.__func__(None, frame)
+    row_by_row = [
+        not (u is not None and re.match(HOME_PAGE, u))
+        or bool(n and re.search(r"[0-9]", n) and re.search(r"[A-Za-zÄÖÜäöüß]{3,}", n))
+        for u, n in rows
+    ]
+    assert checked.tolist() == row_by_row
+    assert list(checked.index) == list(frame.index)
