@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,9 +133,13 @@ def write_metadata(staging: Path) -> Path:
     faults.pause("write-metadata")
     metadata = load_metadata()
     issued = release_date()
-    write_index(staging, issued, metadata)
-    write_catalog(staging, issued, metadata)
-    write_dictionary(staging)
+    # the dictionary's sources section reads the staged Parquet files, mostly without the
+    # GIL: it runs beside the index and the catalogue, which are Python and rdflib
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        dictionary = pool.submit(write_dictionary, staging)
+        write_index(staging, issued, metadata)
+        write_catalog(staging, issued, metadata)
+        dictionary.result()
     faults.pause("write-datapackage")
     return write_datapackage(staging, metadata)
 
