@@ -129,17 +129,21 @@ def write_metadata(staging: Path) -> Path:
     from flows.describe.dictionary import write_dictionary
     from flows.describe.metadata import load_metadata
     from flows.describe.opendatasoft import write_index
+    from flows.site.build import prefetch_data_facts
 
     faults.pause("write-metadata")
     metadata = load_metadata()
     issued = release_date()
-    # the dictionary's sources section reads the staged Parquet files, mostly without the
-    # GIL: it runs beside the index and the catalogue, which are Python and rdflib
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # the dictionary's sources section and the website's data facts read the staged
+    # Parquet files, mostly without the GIL: they run beside the index and the
+    # catalogue, which are Python and rdflib
+    with ThreadPoolExecutor(max_workers=2) as pool:
         dictionary = pool.submit(write_dictionary, staging)
+        site_facts = pool.submit(prefetch_data_facts, staging)
         write_index(staging, issued, metadata)
         write_catalog(staging, issued, metadata)
         dictionary.result()
+        site_facts.result()
     faults.pause("write-datapackage")
     return write_datapackage(staging, metadata)
 

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pyarrow.parquet as pq
 import pytest
 from servers import SERVERS_DIR, not_installed
 from servers.browser import artifacts, chromium  # noqa: F401 - fixtures
@@ -27,7 +28,7 @@ from flows.publish.targets import publish
 from flows.release.manifest import file_digests, read_manifest, release_id_of
 from flows.release.rollback import check_complete
 from flows.release.store import ReleaseStore
-from flows.site.build import build_site
+from flows.site.build import build_site, prefetch_data_facts
 from schemas import DATASETS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -144,6 +145,24 @@ def test_rebuilding_gives_byte_identical_pages(release: Path, tmp_path: Path) ->
     build_site(copy, release.name, file_digests(copy))
     for page in PAGES:
         assert (copy / page).read_bytes() == (release / page).read_bytes(), page
+
+
+def test_facts_computed_ahead_give_the_same_pages_and_stale_ones_are_not_used(
+    release: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(release, copy)
+    prefetch_data_facts(copy)
+    build_site(copy, release.name, file_digests(copy))
+    for page in PAGES:
+        assert (copy / page).read_bytes() == (release / page).read_bytes(), page
+    # facts of files that changed since are computed again, not taken
+    prefetch_data_facts(copy)
+    events = copy / "events.parquet"
+    pq.write_table(pq.read_table(events).slice(0, 1), events)
+    build_site(copy, release.name, file_digests(copy))
+    assert (copy / "events.html").read_bytes() != (release / "events.html").read_bytes()
 
 
 def test_the_map_places_cities_by_their_coordinates(release: Path) -> None:  # noqa: F811

@@ -242,6 +242,45 @@ def index_page(
     return environment().get_template("index.html.j2").render(context)
 
 
+#: the data facts of one staged folder, computed ahead by the pipeline
+_PREFETCHED: dict[tuple, dict] = {}
+
+
+def _data_key(folder: Path) -> tuple:
+    files = sorted(folder.glob("*.parquet"))
+    return (
+        str(folder.resolve()),
+        tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files),
+    )
+
+
+def _compute_data_facts(folder: Path) -> dict:
+    # each fact reads its own Parquet columns; Arrow releases the GIL while it reads and
+    # computes, so at a million rows the reads overlap
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        profiles = {ds.name: pool.submit(profile_dataset, ds, folder) for ds in DATASETS}
+        previews = {ds.name: pool.submit(pages.preview, ds, folder) for ds in DATASETS}
+        map_facts, timeline = pool.submit(_map_facts, folder), pool.submit(_timeline_facts, folder)
+        return {
+            "rows": row_counts(folder),
+            "profiles": {name: future.result() for name, future in profiles.items()},
+            "previews": {name: future.result() for name, future in previews.items()},
+            "map": map_facts.result(),
+            "timeline": timeline.result(),
+        }
+
+
+def prefetch_data_facts(folder: Path) -> None:
+    """Compute what the pages show of the data before the release is named.
+
+    The pages themselves wait for the release id and the changelog; their data facts
+    only need the staged Parquet files, so the pipeline computes them beside the
+    metadata writers. build_site takes them if the files are still the same."""
+    folder = Path(folder)
+    _PREFETCHED.clear()
+    _PREFETCHED[_data_key(folder)] = _compute_data_facts(folder)
+
+
 def build_site(
     folder: Path,
     release_id: str,
@@ -253,21 +292,8 @@ def build_site(
     folder = Path(folder)
     metadata = metadata or load_metadata()
     date = date or dt.date.fromisoformat(release_id[:10])
-    # each fact reads its own Parquet columns; Arrow releases the GIL while it reads and
-    # computes, so at a million rows the reads overlap
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        profiles = {ds.name: pool.submit(profile_dataset, ds, folder) for ds in DATASETS}
-        previews = {ds.name: pool.submit(pages.preview, ds, folder) for ds in DATASETS}
-        map_facts, timeline = pool.submit(_map_facts, folder), pool.submit(_timeline_facts, folder)
-        rows = row_counts(folder)
-        facts = {
-            "digests": digests,
-            "rows": rows,
-            "profiles": {name: future.result() for name, future in profiles.items()},
-            "previews": {name: future.result() for name, future in previews.items()},
-            "map": map_facts.result(),
-            "timeline": timeline.result(),
-        }
+    data = _PREFETCHED.pop(_data_key(folder), None) or _compute_data_facts(folder)
+    facts = {"digests": digests, **data}
     facts["map_html"] = {language: map_html(facts, language) for language in LANGUAGES}
     written = []
     for language in LANGUAGES:
