@@ -34,6 +34,23 @@ def soffice() -> str:
     return found
 
 
+def convert_command(
+    executable: str, profile: Path, sources: list[Path], suffix: str, into: Path
+) -> list[str]:
+    """The soffice command that converts sources into `into`, with a profile of its own."""
+    return [
+        executable,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        FILTERS[suffix],
+        "--outdir",
+        str(into),
+        *map(str, sources),
+    ]
+
+
 def convert(source: Path, suffix: str, into: Path) -> Path:
     """source converted into the folder `into`, with the given suffix (.ods, .xlsx, .csv).
 
@@ -42,17 +59,7 @@ def convert(source: Path, suffix: str, into: Path) -> Path:
     """
     into.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="soffice-profile-") as profile:
-        command = [
-            soffice(),
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            FILTERS[suffix],
-            "--outdir",
-            str(into),
-            str(source),
-        ]
+        command = convert_command(soffice(), Path(profile), [source], suffix, into)
         try:
             done = subprocess.run(
                 command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False

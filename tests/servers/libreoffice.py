@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.workbook.office import convert_command
 from servers import not_installed
-
-FILTERS = {".ods": "ods:calc8", ".xlsx": "xlsx:Calc MS Excel 2007 XML", ".csv": "csv"}
 
 
 class LibreOffice:
@@ -30,17 +29,7 @@ class LibreOffice:
     def convert(self, sources: list[Path], suffix: str, into: Path) -> list[Path]:
         """Each source converted into the folder `into`, with the given suffix."""
         into.mkdir(parents=True, exist_ok=True)
-        command = [
-            self.soffice,
-            f"-env:UserInstallation={self.profile.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            FILTERS[suffix],
-            "--outdir",
-            str(into),
-            *map(str, sources),
-        ]
+        command = convert_command(self.soffice, self.profile, sources, suffix, into)
         done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
         targets = [into / f"{source.stem}{suffix}" for source in sources]
         missing = [t.name for t in targets if not t.exists()]
