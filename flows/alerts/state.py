@@ -8,14 +8,14 @@ Importable without pandas: the no-op run reads it before anything heavy.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import logging
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from flows.common.files import replace_file
 
 logger = logging.getLogger("flows.alerts")
 
@@ -73,22 +73,7 @@ class AlertState:
     def save(self) -> None:
         """Replace the file atomically; its folder is created when missing."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".alerts-", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(self.to_json())
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        folder = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        replace_file(self.path, self.to_json(), durable=True)
 
 
 def now_utc() -> str:

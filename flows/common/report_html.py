@@ -9,11 +9,10 @@ written in milliseconds.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from html import escape
 from pathlib import Path
 
+from flows.common.files import replace_file
 from flows.common.report import Problem, Report
 from schemas import dataset
 from schemas.codelists import codes
@@ -201,13 +200,6 @@ def write_html(report: Report, path: Path, *, source: str = "", with_json: bool 
     path.parent.mkdir(parents=True, exist_ok=True)
     json_path = path.with_suffix(".json")
     if with_json:
-        write_text_atomically(json_path, report.to_json())
-    write_text_atomically(path, render(report, source=source, json_name=json_path.name))
+        replace_file(json_path, report.to_json())
+    replace_file(path, render(report, source=source, json_name=json_path.name))
     return path
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(temporary, path)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.common.files import replace_file
 from flows.release.changelog import CHANGELOG_JSON, CHANGELOG_MD, Changelog, DatasetChanges
 from flows.release.diff import changelog_between, identical_datasets
 from flows.release.manifest import (
@@ -30,13 +30,6 @@ class ReleaseNotes:
     files_written: list[str]
     #: data files identical to the previous release's
     files_skipped: list[str]
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write text into path so that readers see the old or the new content, never a mix."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _manifest_text(manifest: dict) -> str:
@@ -75,12 +68,12 @@ def write_release_notes(
     existing = Path(releases_dir) / release
     target = existing if existing.is_dir() else Path(staging)
     if target == staging or previous_id != release:
-        _replace_file(target / CHANGELOG_JSON, changelog.to_json())
-        _replace_file(target / CHANGELOG_MD, changelog.to_markdown())
+        replace_file(target / CHANGELOG_JSON, changelog.to_json())
+        replace_file(target / CHANGELOG_MD, changelog.to_markdown())
     if pages is not None:
         pages(target, release, digests)
     manifest = build_manifest(target, release, digests, inputs)
-    _replace_file(target / MANIFEST, _manifest_text(manifest))
+    replace_file(target / MANIFEST, _manifest_text(manifest))
 
     written = [n for n, d in digests.items() if before.get(n, {}).get("sha256") != d["sha256"]]
     skipped = [n for n in digests if n not in written]

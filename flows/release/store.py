@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flows.common import faults
-from flows.common.files import fsync_file
+from flows.common.files import fsync_file, fsync_folder
 
 KEEP_RELEASES = 30
 KEEP_REPORTS = 30
@@ -142,7 +142,7 @@ class ReleaseStore:
             _fsync_tree(staging)
             faults.pause("before-rename-release")
             os.rename(staging, target)
-            _fsync_dir(self.releases)
+            fsync_folder(self.releases)
         self.point_output_at(target)
         return target
 
@@ -154,7 +154,7 @@ class ReleaseStore:
         os.symlink(os.path.relpath(release, self.output.parent), link)
         faults.pause("swap-link-created")
         os.replace(link, self.output)
-        _fsync_dir(self.output.parent)
+        fsync_folder(self.output.parent)
         faults.pause("after-swap")
 
     def prune(self) -> list[str]:
@@ -204,19 +204,11 @@ def configured_keep(keep: int | None = None) -> int:
     return keep
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _fsync_tree(folder: Path) -> None:
     for path in folder.iterdir():
         if path.is_file():
             fsync_file(path)
-    _fsync_dir(folder)
+    fsync_folder(folder)
 
 
 def is_disk_full(error: OSError) -> bool:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from flows.common.files import replace_file
 from flows.describe.dictionary import DICTIONARY_NAME
 from flows.describe.metadata import Metadata, load_metadata, page_name
 from flows.release.manifest import MANIFEST, row_counts
@@ -91,12 +91,6 @@ def environment() -> Environment:
 
 def page_file(name: str, language: str) -> str:
     return page_name(name, language)
-
-
-def _replace(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 def _common(name: str, language: str, metadata: Metadata, release_id: str, date: dt.date):
@@ -299,10 +293,10 @@ def build_site(
     for language in LANGUAGES:
         release = (release_id, date)
         path = folder / page_file(INDEX, language)
-        _replace(path, index_page(language, folder, metadata, release, facts))
+        replace_file(path, index_page(language, folder, metadata, release, facts))
         written.append(path)
         for ds in DATASETS:
             path = folder / page_file(ds.name, language)
-            _replace(path, dataset_page(ds, language, folder, metadata, release, facts))
+            replace_file(path, dataset_page(ds, language, folder, metadata, release, facts))
             written.append(path)
     return written

@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
-from flows.common.files import fsync_file
 from flows.read.raw_csv import RawTable
 
 
@@ -80,16 +76,3 @@ def changes(old: RawTable | None, new: RawTable) -> Changes | None:
         changed=sum(1 for k in after.keys() & before.keys() if after[k] != before[k]),
         reordered=True,
     )
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace path with data; a reader sees the old file or the new one, never half."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        fsync_file(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

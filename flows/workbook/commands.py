@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TextIO
 
 from flows.check.validation import Validated, validate_raw
+from flows.common.files import replace_file
 from flows.common.report import Problem, Report
 from flows.common.report_html import write_html
 from flows.read.raw_csv import read_raw
 from flows.workbook import office
 from flows.workbook.annotate import annotate, annotated_path
-from flows.workbook.canonical import Changes, canonical_csv, changes, csv_text, write_atomically
+from flows.workbook.canonical import Changes, canonical_csv, changes, csv_text
 from flows.workbook.export import export_workbook
 from flows.workbook.layout import curated_sheets
 from flows.workbook.locate import Placed, locate
@@ -151,6 +152,6 @@ def apply(validated: Validated, raw_dir: Path) -> list[str]:
         if change is None:
             said.append(f"{ds.raw_file}: unchanged")
             continue
-        write_atomically(raw_dir / ds.raw_file, canonical_csv(new))
+        replace_file(raw_dir / ds.raw_file, canonical_csv(new), durable=True)
         said.append(change.to_text())
     return said

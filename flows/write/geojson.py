@@ -20,16 +20,12 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from flows.common.files import replace_file
+
 GEOJSON_NAME = "partnerships.geojson"
 OPENDATASOFT_CSV_NAME = "partnerships.opendatasoft.csv"
 GEO_POINT_COLUMN = "geo_point"
 COORDINATES = ("longitude", "latitude")
-
-
-def _replace(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def _as_text_dates(table: pa.Table) -> pa.Table:
@@ -62,7 +58,7 @@ def geojson_document(partnerships: pa.Table) -> dict:
 def write_geojson(partnerships: pa.Table, folder: Path) -> Path:
     path = Path(folder) / GEOJSON_NAME
     text = json.dumps(geojson_document(partnerships), ensure_ascii=False, indent=1)
-    _replace(path, (text + "\n").encode("utf-8"))
+    replace_file(path, text + "\n")
     return path
 
 
