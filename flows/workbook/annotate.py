@@ -8,8 +8,6 @@ still wrong.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -65,12 +63,7 @@ def annotate(workbook_xlsx: Path, problems: list[Problem], target: Path) -> Path
         comment.width, comment.height = 360, 120 + 40 * len(found)
         cell.comment = comment
     list_problems(workbook, problems)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".annotate-") as scratch:
-        written = Path(scratch) / f"{target.stem}.xlsx"
-        workbook.save(written)
-        if target.suffix == ".ods":
-            written = office.convert(written, ".ods", Path(scratch) / "ods")
-        os.replace(written, target)
+    office.save(workbook, target)
     return target
 
 

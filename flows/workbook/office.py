@@ -73,3 +73,14 @@ def convert(source: Path, suffix: str, into: Path) -> Path:
             f"{(done.stderr or done.stdout).strip() or 'no output'}"
         )
     return target
+
+
+def save(workbook, path: Path) -> None:
+    """Save an openpyxl workbook as path (.xlsx, or .ods through LibreOffice), whole: it
+    is written beside path and renamed, so an open copy is replaced, never half-written."""
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.stem}-") as scratch:
+        written = Path(scratch) / f"{path.stem}.xlsx"
+        workbook.save(written)
+        if path.suffix == ".ods":
+            written = convert(written, ".ods", Path(scratch) / "ods")
+        os.replace(written, path)
