@@ -8,11 +8,11 @@ schemas/ through flows.workbook.layout.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
+import numpy as np
+import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -42,7 +42,9 @@ OPTIONAL_FILL = PatternFill("solid", fgColor="EDEDED")
 WIDEST_COLUMN = 60
 SUFFIXES = (".xlsx", ".ods")
 #: what a cell cannot hold: the control characters XML 1.0 forbids, and a carriage return
-NOT_IN_A_CELL = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]")
+#: (one pattern for Python's re and Arrow's RE2)
+NOT_IN_A_CELL_PATTERN = r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f]"
+NOT_IN_A_CELL = re.compile(NOT_IN_A_CELL_PATTERN)
 
 
 def read_curated(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
@@ -65,14 +67,8 @@ def export_workbook(raw_dir: Path, path: Path) -> list[Problem]:
     problems += [p for table in tables.values() for p in unfit_for_a_cell(table)]
     if problems:
         return problems
-    workbook = build_workbook(tables)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".export-") as scratch:
-        written = Path(scratch) / f"{path.stem}.xlsx"
-        workbook.save(written)
-        if path.suffix == ".ods":
-            written = office.convert(written, ".ods", Path(scratch) / "ods")
-        os.replace(written, path)
+    office.save(build_workbook(tables), path)
     return []
 
 
@@ -82,9 +78,15 @@ def unfit_for_a_cell(table: RawTable) -> list[Problem]:
     feed), so that a round trip would change raw/."""
     problems = []
     for name in table.text.column_names:
-        for row, value in enumerate(table.text.column(name).to_pylist()):
-            if value is None:
-                continue
+        column = table.text.column(name)
+        # found with Arrow; only the few flagged cells are looked at one by one
+        flagged = pc.or_kleene(
+            pc.greater(pc.utf8_length(column), MAX_CELL_CHARS),
+            pc.match_substring_regex(column, NOT_IN_A_CELL_PATTERN),
+        )
+        for row in np.flatnonzero(pc.fill_null(flagged, False).to_numpy(zero_copy_only=False)):
+            row = int(row)
+            value = column[row].as_py()
             if len(value) > MAX_CELL_CHARS:
                 rule, details = "cell_too_long", {"length": len(value), "limit": MAX_CELL_CHARS}
             elif (found := NOT_IN_A_CELL.search(value)) is not None:
