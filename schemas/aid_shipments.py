@@ -63,6 +63,17 @@ class AidShipments(dates.PartialDateRules, DeepLinkRules):
         de="Wer die Hilfe organisiert oder finanziert hat",
         en="Who organised or funded the aid",
     )
+    item_count: Integer = column(
+        label_de="Anzahl (Stück)",
+        label_en="Number of items",
+        de="Anzahl der gelieferten Stücke (Fahrzeuge, Betten, Generatoren ...), wie die "
+        "Quelle sie nennt; leer wenn nicht belegt",
+        en="Number of items delivered (vehicles, beds, generators ...) as the source states "
+        "it, empty when undocumented",
+        required=False,
+        unit="items",
+        ge=1,
+    )
     weight_kg: Decimal = column(
         label_de="Gewicht (kg)",
         label_en="Weight (kg)",
