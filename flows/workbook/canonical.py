@@ -12,7 +12,15 @@ import csv
 import io
 from dataclasses import dataclass
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from flows.read.raw_csv import RawTable
+
+#: rows turned into Python text at once when a file is written: memory stays at the
+#: bytes written plus one batch, not a Python object per cell of the file
+BATCH_ROWS = 10_000
 
 
 def csv_text(header: list[str | None], records: list[list[str | None]]) -> tuple[str, list[int]]:
@@ -34,8 +42,16 @@ def canonical_records(table: RawTable) -> list[tuple[str | None, ...]]:
 
 
 def canonical_csv(table: RawTable) -> bytes:
-    text, _ = csv_text(table.dataset.raw_columns, [list(r) for r in canonical_records(table)])
-    return text.encode("utf-8")
+    columns = table.dataset.raw_columns
+    out = io.BytesIO()
+    out.write(csv_text(columns, [])[0].encode("utf-8"))
+    for batch in table.text.select(columns).to_batches(max_chunksize=BATCH_ROWS):
+        text = io.StringIO(newline="")
+        writer = csv.writer(text, lineterminator="\n")
+        values = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        writer.writerows(["" if v is None else v for v in row] for row in zip(*values, strict=True))
+        out.write(text.getvalue().encode("utf-8"))
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -61,18 +77,41 @@ class Changes:
 
 
 def changes(old: RawTable | None, new: RawTable) -> Changes | None:
-    """What new changes in old; None when they hold the same rows in the same order."""
-    new_rows = canonical_records(new)
-    old_rows = canonical_records(old) if old is not None else []
-    if old is not None and old_rows == new_rows:
+    """What new changes in old; None when they hold the same rows in the same order.
+
+    Compared column by column in Arrow, rows matched by primary key (unique in both:
+    old is raw/ as it is, new passed validation): no Python object per cell.
+    """
+    columns = new.dataset.raw_columns
+    if old is not None and old.text.select(columns).equals(new.text.select(columns)):
         return None
-    key = [new.dataset.raw_columns.index(k) for k in new.dataset.primary_key]
-    before = {tuple(row[i] for i in key): row for row in old_rows}
-    after = {tuple(row[i] for i in key): row for row in new_rows}
+    if old is None or old.num_rows == 0:
+        return Changes(new.file, added=new.num_rows, removed=0, changed=0, reordered=True)
+    key = new.dataset.primary_key
+    at_old = pc.index_in(key_of(new.text, key), value_set=key_of(old.text, key))
+    found = at_old.is_valid()
+    matched = int(pc.sum(found).as_py() or 0)
+    where = at_old.drop_null()
+    differs = np.zeros(matched, dtype=bool)
+    for name in columns:
+        # one chunk each already (flows.read.raw_csv combines them): no copy here
+        after = new.text.column(name).combine_chunks().filter(found)
+        before = old.text.column(name).combine_chunks().take(where)
+        same = pc.fill_null(pc.equal(after, before), pc.and_(after.is_null(), before.is_null()))
+        differs |= pc.invert(same).to_numpy(zero_copy_only=False)
     return Changes(
         file=new.file,
-        added=len(after.keys() - before.keys()),
-        removed=len(before.keys() - after.keys()),
-        changed=sum(1 for k in after.keys() & before.keys() if after[k] != before[k]),
+        added=new.num_rows - matched,
+        removed=old.num_rows - matched,
+        changed=int(differs.sum()),
         reordered=True,
     )
+
+
+def key_of(table: pa.Table, key: list[str]) -> pa.Array:
+    """The primary key of every row as one array (joined by a unit separator, which no
+    id holds, when the key has several columns)."""
+    if len(key) == 1:
+        return table.column(key[0]).combine_chunks()
+    parts = [table.column(name).combine_chunks() for name in key]
+    return pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace")
