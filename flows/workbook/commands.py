@@ -17,10 +17,9 @@ from flows.check.validation import Validated, validate_raw
 from flows.common.files import replace_file
 from flows.common.report import Problem, Report
 from flows.common.report_html import write_html
-from flows.read.raw_csv import read_raw
 from flows.workbook import office
 from flows.workbook.annotate import annotate, annotated_path
-from flows.workbook.canonical import Changes, canonical_csv, changes, csv_text
+from flows.workbook.canonical import Changes, canonical_csv, changes_in_file, csv_text
 from flows.workbook.export import export_workbook
 from flows.workbook.layout import curated_sheets
 from flows.workbook.limits import Unreadable
@@ -168,13 +167,15 @@ def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
 def apply(validated: Validated, raw_dir: Path) -> list[str]:
     """Write every changed dataset into raw/ in its canonical form; say what changed."""
     said = []
+    # raw/ is written from the text tables; the typed frames are freed first, so that
+    # an import costs about what validating the same files costs (issue 22)
+    validated.frames.clear()
     for layout in curated_sheets():
         ds = layout.dataset
         new = validated.tables.get(ds.name)
         if new is None:
             continue
-        old, _ = read_raw(ds, raw_dir / ds.raw_file)
-        change: Changes | None = changes(old, new)
+        change: Changes | None = changes_in_file(raw_dir / ds.raw_file, new)
         if change is None:
             said.append(f"{ds.raw_file}: unchanged")
             continue

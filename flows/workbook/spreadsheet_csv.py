@@ -41,6 +41,16 @@ CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 CONTINUATION = "".join(sorted(set(bytes(range(0x80, 0xC0)).decode("cp1252", "ignore"))))
 #: a control character, or UTF-8 read as Windows-1252: Ã¤ (ä), Ã¼ (ü), â€“ (–), â‚¬ (€)
 IMPLAUSIBLE = re.compile(f"[{CONTROL}]|[ÂÃ][{CONTINUATION}]|â[{CONTINUATION}]{{2}}")
+#: the first character of each: one character class, which re scans for quickly
+SUSPECT = re.compile(f"[{CONTROL}ÂÃâ]")
+
+
+def implausible(text: str) -> re.Match | None:
+    for suspect in SUSPECT.finditer(text):
+        found = IMPLAUSIBLE.match(text, suspect.start())
+        if found:
+            return found
+    return None
 
 
 @dataclass
@@ -101,7 +111,7 @@ def transcode(path: Path, skip: int, encoding: str, target: Path) -> None:
                 raise NotText(
                     line, column, f"Byte 0x{byte} ist kein {name}", f"byte 0x{byte} is no {name}"
                 ) from error
-            found = IMPLAUSIBLE.search(tail + text)
+            found = implausible(tail + text)
             if found:
                 line, column = position.at(tail + text, found.start())
                 shown = found.group().encode("unicode_escape").decode("ascii")
