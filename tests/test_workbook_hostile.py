@@ -21,8 +21,11 @@ from fixture_cases import BASE
 from openpyxl import Workbook
 from servers.libreoffice import libreoffice  # noqa: F401 - fixture
 
+from flows.workbook import limits
 from flows.workbook.annotate import annotated_path
 from flows.workbook.commands import export_command, import_command
+from flows.workbook.limits import Unreadable
+from flows.workbook.sheets import read_workbook
 
 #: a normal import peaks at about 150-200 MB (Python, pandas, pyarrow, pandera, openpyxl)
 CEILING_BYTES = 450_000_000
@@ -261,3 +264,71 @@ def test_a_large_csv_is_imported_in_the_memory_of_validate(
     assert "events.csv: 0 added, 1 removed" in found["stdout"]
     # the import reads the file as validate does, then compares and writes one file
     assert found["peak_kib"] < validated["peak_kib"] * 1.25, (found, validated)
+
+
+# --- each limit of flows/workbook/limits.py, just past it -------------------------------
+
+
+def too_many_rows(exported: Path, target: Path) -> Path:
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>e{r}</t></is></c></row>'
+        for r in range(40, 40 + limits.MAX_ROWS)
+    ).encode()
+    return hostile.rewrite_part(
+        exported, target, hostile.SHEET, hostile.insert_before(b"</sheetData>", rows)
+    )
+
+
+def cell_outside_the_grid(exported: Path, target: Path) -> Path:
+    cell = b'<row r="40"><c r="XFE40" t="inlineStr"><is><t>x</t></is></c></row>'
+    return hostile.rewrite_part(
+        exported, target, hostile.SHEET, hostile.insert_before(b"</sheetData>", cell)
+    )
+
+
+def too_many_merged_ranges(exported: Path, target: Path) -> Path:
+    merged = "".join(
+        f'<mergeCell ref="A{r}:B{r}"/>' for r in range(2, 3 + limits.MAX_MERGED_RANGES)
+    )
+    block = f"<mergeCells>{merged}</mergeCells>".encode()
+    return hostile.rewrite_part(
+        exported,
+        target,
+        hostile.SHEET,
+        lambda d: d.replace(b"</sheetData>", b"</sheetData>" + block),
+    )
+
+
+def packed_too_tightly(exported: Path, target: Path) -> Path:
+    padding = b" " * 5_000_000  # white space between elements: well-formed, packs 1000:1
+    return hostile.rewrite_part(
+        exported, target, hostile.SHEET, hostile.insert_before(b"</sheetData>", padding)
+    )
+
+
+def nested_cell(exported: Path, target: Path) -> Path:
+    runs = b"<r><t>x</t></r>" * (limits.MAX_ELEMENTS_IN_A_CELL // 2 + 1)
+    cell = b'<row r="40"><c r="A40" t="inlineStr"><is>' + runs + b"</is></c></row>"
+    return hostile.rewrite_part(
+        exported, target, hostile.SHEET, hostile.insert_before(b"</sheetData>", cell)
+    )
+
+
+LIMITS = [
+    (too_many_rows, "more than 100,000 rows holding values"),
+    (cell_outside_the_grid, "cell XFE40 in row 40 lies outside a spreadsheet's grid"),
+    (too_many_merged_ranges, "more than 10,000 merged ranges (the limit)"),
+    (packed_too_tightly, "is packed"),
+    (nested_cell, "holding more than 10,000 XML elements"),
+]
+
+
+@pytest.mark.parametrize(("build", "said"), [pytest.param(*c, id=c[0].__name__) for c in LIMITS])
+def test_past_each_limit_the_workbook_is_refused(
+    build, said: str, exported: Path, tmp_path: Path
+) -> None:
+    path = build(exported, tmp_path / "daten.xlsx")
+    with pytest.raises(Unreadable) as refused:
+        read_workbook(path)
+    assert said in refused.value.message_en
+    assert refused.value.message_de != refused.value.message_en
