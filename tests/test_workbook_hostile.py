@@ -21,7 +21,7 @@ from fixture_cases import BASE
 from openpyxl import Workbook
 from servers.libreoffice import libreoffice  # noqa: F401 - fixture
 
-from flows.workbook import limits
+from flows.workbook import limits, spreadsheet_csv
 from flows.workbook.annotate import annotated_path
 from flows.workbook.commands import export_command, import_command
 from flows.workbook.limits import Unreadable
@@ -201,7 +201,7 @@ CSV_CASES = [
     (mixed, 2, f"{STRAY}: byte 0xFC is no UTF-8; read as Windows-1252: line"),
     # 0x81 is no character in Windows-1252 either
     (lambda t: t.encode() + "Kaffee\x81".encode("latin-1"), 2, "byte 0x81 is no UTF-8"),
-    (lambda t: t.encode() + b"\x00", 2, "implausible text '\\x00'"),
+    (lambda t: t.encode() + b"\x00", 2, "implausible text 'U+0000'"),
     (lambda t: saved(t.replace("Frühsommer", "Spätsommer"), "cp1252"), 0, "windows-1252"),
     (lambda t: saved(t.replace("Frühsommer", "Spätsommer"), "utf-16"), 0, "UTF-16 (BOM)"),
     (lambda t: saved(t, "utf-16") + "\udc00".encode("utf-16-le", "surrogatepass"), 2, "no UTF-16"),
@@ -332,3 +332,20 @@ def test_past_each_limit_the_workbook_is_refused(
         read_workbook(path)
     assert said in refused.value.message_en
     assert refused.value.message_de != refused.value.message_en
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 20])
+def test_the_first_bad_byte_is_named_wherever_the_blocks_end(
+    block: int, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(spreadsheet_csv, "BLOCK", block)
+    text = "a,b\r\nerste Zeile,Städte\nzweite,Fr"
+    stray = tmp_path / "stray.csv"
+    stray.write_bytes(text.encode() + b"\xfc" + b"hsommer\n")  # ü as Windows-1252
+    with pytest.raises(spreadsheet_csv.NotText) as not_utf8:
+        spreadsheet_csv.transcode(stray, 0, "utf-8", tmp_path / "out.csv")
+    assert (not_utf8.value.line, not_utf8.value.column) == (3, 10)
+    with pytest.raises(spreadsheet_csv.NotText) as mixed:
+        spreadsheet_csv.transcode(stray, 0, "cp1252", tmp_path / "out.csv")
+    assert (mixed.value.line, mixed.value.column) == (2, 15)  # Ã¤, the ä of Städte
+    assert mixed.value.what_en == "implausible text 'Ã¤'"

@@ -114,11 +114,12 @@ def transcode(path: Path, skip: int, encoding: str, target: Path) -> None:
             found = implausible(tail + text)
             if found:
                 line, column = position.at(tail + text, found.start())
-                shown = found.group().encode("unicode_escape").decode("ascii")
+                # a control character by its code point, anything else as it reads
+                shown = "".join(c if c.isprintable() else f"U+{ord(c):04X}" for c in found.group())
                 raise NotText(
                     line, column, f"unplausibler Text '{shown}'", f"implausible text '{shown}'"
                 )
-            position.advance(text)
+            position.advance(tail + text)  # it stood before the tail
             out.write(text.encode("utf-8"))
             # the last characters are scanned again with the next block (a pair may be
             # cut in two): the position steps back over them, within their line
