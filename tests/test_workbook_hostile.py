@@ -349,3 +349,15 @@ def test_the_first_bad_byte_is_named_wherever_the_blocks_end(
         spreadsheet_csv.transcode(stray, 0, "cp1252", tmp_path / "out.csv")
     assert (mixed.value.line, mixed.value.column) == (2, 15)  # Ã¤, the ä of Städte
     assert mixed.value.what_en == "implausible text 'Ã¤'"
+
+
+def test_a_raw_file_that_is_no_file_is_refused_not_copied(base_raw: Path, tmp_path: Path) -> None:
+    (base_raw / "aid_shipments.csv").unlink()
+    (base_raw / "aid_shipments.csv").symlink_to("/dev/zero")
+    path = tmp_path / "Ereignisse.csv"
+    path.write_bytes(EVENTS.encode())
+    found = import_measured(path, base_raw)
+    assert found["code"] == 2
+    assert first_line(found).endswith(
+        "aid_shipments.csv: not a regular file; raw/ holds files only"
+    )

@@ -153,7 +153,9 @@ def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     """A CSV as a spreadsheet saves it, validated with the other files of raw/: it is
     decoded into UTF-8 beside a copy of them and read as `validate` reads raw/."""
     candidate = scratch / "raw"
-    shutil.copytree(raw_dir, candidate)
+    candidate.mkdir()
+    for layout in curated_sheets():
+        beside(raw_dir / layout.dataset.raw_file, candidate)
     found = prepare_csv(path, candidate)
     validated = validate_raw(candidate)
     own = found.layout.dataset.raw_file
@@ -162,6 +164,18 @@ def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     ]
     report = Report([*found.problems, *problems], rows=validated.report.rows)
     return Checked(validated, report)
+
+
+def beside(source: Path, folder: Path) -> None:
+    """Copy raw/'s file into the import's folder; one that is there but no regular file
+    (a device, a pipe, a link to /dev/zero) is refused, never read without end."""
+    if source.is_file():
+        shutil.copyfile(source, folder / source.name)
+    elif source.exists() or source.is_symlink():
+        raise Unreadable(
+            f"{source}: keine gewöhnliche Datei; raw/ hält nur Dateien",
+            f"{source}: not a regular file; raw/ holds files only",
+        )
 
 
 def apply(validated: Validated, raw_dir: Path) -> list[str]:
