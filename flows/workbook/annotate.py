@@ -71,12 +71,13 @@ def clear_earlier_marks(workbook) -> None:
     if PROBLEMS_SHEET in workbook.sheetnames:
         del workbook[PROBLEMS_SHEET]
     for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if is_marked(cell):
-                    cell.fill = NO_FILL
-                if cell.comment is not None and cell.comment.author == AUTHOR:
-                    cell.comment = None
+        # the cells the file holds: iter_rows() would create every cell of the used
+        # range, a billion for a sheet whose last formatted cell is XFD1048576
+        for cell in list(sheet._cells.values()):
+            if is_marked(cell):
+                cell.fill = NO_FILL
+            if cell.comment is not None and cell.comment.author == AUTHOR:
+                cell.comment = None
 
 
 def list_problems(workbook, problems: list[Problem]) -> None:

@@ -10,9 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from flows.read.raw_csv import RawTable
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from flows.read.raw_csv import UTF8_BOM, RawTable, read_raw
+from schemas import Dataset
+
+#: rows turned into Python text at once when a file is written: memory stays at the
+#: bytes written plus one batch, not a Python object per cell of the file
+BATCH_ROWS = 10_000
 
 
 def csv_text(header: list[str | None], records: list[list[str | None]]) -> tuple[str, list[int]]:
@@ -34,8 +46,16 @@ def canonical_records(table: RawTable) -> list[tuple[str | None, ...]]:
 
 
 def canonical_csv(table: RawTable) -> bytes:
-    text, _ = csv_text(table.dataset.raw_columns, [list(r) for r in canonical_records(table)])
-    return text.encode("utf-8")
+    columns = table.dataset.raw_columns
+    out = io.BytesIO()
+    out.write(csv_text(columns, [])[0].encode("utf-8"))
+    for batch in table.text.select(columns).to_batches(max_chunksize=BATCH_ROWS):
+        text = io.StringIO(newline="")
+        writer = csv.writer(text, lineterminator="\n")
+        values = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        writer.writerows(["" if v is None else v for v in row] for row in zip(*values, strict=True))
+        out.write(text.getvalue().encode("utf-8"))
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -60,19 +80,96 @@ class Changes:
         return self.added + self.removed + self.changed
 
 
-def changes(old: RawTable | None, new: RawTable) -> Changes | None:
-    """What new changes in old; None when they hold the same rows in the same order."""
-    new_rows = canonical_records(new)
-    old_rows = canonical_records(old) if old is not None else []
-    if old is not None and old_rows == new_rows:
+#: the rows of raw/'s old file, in batches, with the given columns only
+OldRows = Callable[[list[str]], Iterable[pa.RecordBatch]]
+
+
+def changes_in_file(path: Path, new: RawTable) -> Changes | None:
+    """What new changes in raw/'s file at path; None when it holds the same rows in the
+    same order. The file is streamed in blocks (the new table is in memory already),
+    its keys first; a file that is no plain CSV is read as validate reads it instead."""
+    try:
+        return changes(lambda columns: csv_batches(path, new.dataset, columns), new)
+    except (pa.ArrowException, KeyError, OSError):
+        old, _ = read_raw(new.dataset, path)
+        if old is None:
+            return changes(None, new)
+        return changes(lambda columns: old.text.select(columns).to_batches(), new)
+
+
+def csv_batches(path: Path, dataset: Dataset, columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """The file's rows as text in batches, read as flows.read.raw_csv reads it: every
+    column a string, only an empty cell missing, `;` when the header has more of them."""
+    with open(path, "rb") as head:
+        first_line = head.read(1 << 16).removeprefix(UTF8_BOM).split(b"\n", 1)[0]
+    delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
+    reader = pcsv.open_csv(
+        path,
+        read_options=pcsv.ReadOptions(block_size=4 << 20),
+        parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pcsv.ConvertOptions(
+            column_types={name: pa.string() for name in dataset.raw_columns},
+            include_columns=columns,
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
+    )
+    with reader:
+        yield from reader
+
+
+def changes(old: OldRows | None, new: RawTable) -> Changes | None:
+    """What new changes in the old rows; None when they are the same rows in the same
+    order (old None: there was no file).
+
+    Old rows are matched to new ones by primary key (unique in both: old is raw/ as it
+    is, new passed validation) with one pyarrow.compute.index_in over all old keys, then
+    compared batch by batch, column by column: no Python object per cell, and the old
+    file is never held whole.
+    """
+    if old is None:
+        return Changes(new.file, added=new.num_rows, removed=0, changed=0, reordered=True)
+    key, columns = new.dataset.primary_key, new.dataset.raw_columns
+    batches = [key_of(pa.Table.from_batches([b]), key) for b in old(key)]
+    old_keys = pa.concat_arrays(batches) if batches else pa.array([], pa.string())
+    at_new = pc.index_in(old_keys, value_set=key_of(new.text, key))
+    matched = len(at_new) - at_new.null_count
+    in_order = np.array_equal(at_new.fill_null(-1).to_numpy(), np.arange(len(at_new)))
+    new_columns = {name: single_array(new.text.column(name)) for name in columns}
+    changed, start = 0, 0
+    for batch in old(columns):
+        here = at_new.slice(start, batch.num_rows)
+        start += batch.num_rows
+        found, positions = here.is_valid(), here.drop_null()
+        differs = np.zeros(len(positions), dtype=bool)
+        for name in columns:
+            before = batch.column(name).filter(found)
+            after = new_columns[name].take(positions)
+            same = pc.fill_null(pc.equal(after, before), pc.and_(after.is_null(), before.is_null()))
+            differs |= pc.invert(same).to_numpy(zero_copy_only=False)
+        changed += int(differs.sum())
+    if in_order and not changed and len(at_new) == new.num_rows:
         return None
-    key = [new.dataset.raw_columns.index(k) for k in new.dataset.primary_key]
-    before = {tuple(row[i] for i in key): row for row in old_rows}
-    after = {tuple(row[i] for i in key): row for row in new_rows}
     return Changes(
         file=new.file,
-        added=len(after.keys() - before.keys()),
-        removed=len(before.keys() - after.keys()),
-        changed=sum(1 for k in after.keys() & before.keys() if after[k] != before[k]),
+        added=new.num_rows - matched,
+        removed=len(at_new) - matched,
+        changed=changed,
         reordered=True,
     )
+
+
+def single_array(column: pa.ChunkedArray) -> pa.Array:
+    """The column as one array: its only chunk without a copy (flows.read.raw_csv
+    combines them), which combine_chunks() would copy."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def key_of(table: pa.Table, key: list[str]) -> pa.Array:
+    """The primary key of every row as one array (joined by a unit separator, which no
+    id holds, when the key has several columns)."""
+    if len(key) == 1:
+        return single_array(table.column(key[0]))
+    parts = [single_array(table.column(name)) for name in key]
+    return pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace")

@@ -17,15 +17,16 @@ from flows.check.validation import Validated, validate_raw
 from flows.common.files import replace_file
 from flows.common.report import Problem, Report
 from flows.common.report_html import write_html
-from flows.read.raw_csv import read_raw
 from flows.workbook import office
 from flows.workbook.annotate import annotate, annotated_path
-from flows.workbook.canonical import Changes, canonical_csv, changes, csv_text
+from flows.workbook.canonical import Changes, canonical_csv, changes_in_file, csv_text
 from flows.workbook.export import export_workbook
 from flows.workbook.layout import curated_sheets
+from flows.workbook.limits import Unreadable
 from flows.workbook.locate import Placed, locate
-from flows.workbook.sheets import Unreadable, read_workbook
-from flows.workbook.spreadsheet_csv import read_spreadsheet_csv
+from flows.workbook.package import check_file_size, check_package
+from flows.workbook.sheets import read_workbook
+from flows.workbook.spreadsheet_csv import prepare_csv
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 #: rules that mean the input could not be read at all (as flows.cli counts them)
@@ -58,6 +59,8 @@ class Checked:
     xlsx: Path | None = None
     #: problems located in the xlsx, for its annotation
     marks: list[Problem] = field(default_factory=list)
+    #: why no annotated copy is written although the input is a workbook
+    no_copy: str | None = None
 
 
 def import_command(
@@ -68,7 +71,7 @@ def import_command(
         try:
             checked = check_input(path, raw_dir, Path(scratch))
         except (Unreadable, office.OfficeError, OSError) as error:
-            sys.stderr.write(f"error: {error}\n")
+            sys.stderr.write(f"Fehler / error: {error}\n")
             return EXIT_UNREADABLE
         report = checked.report
         if html is not None:
@@ -78,6 +81,8 @@ def import_command(
             sys.stderr.write(f"{raw_dir} unchanged.\n")
             if checked.xlsx is not None:
                 write_annotated_copy(checked, path)
+            elif checked.no_copy:
+                sys.stderr.write(checked.no_copy + "\n")
             unreadable = any(p.rule in UNREADABLE_RULES for p in report.errors)
             return EXIT_UNREADABLE if unreadable else EXIT_INVALID
     if report.warnings:
@@ -98,14 +103,25 @@ def write_annotated_copy(checked: Checked, source: Path) -> None:
 
 
 def check_input(path: Path, raw_dir: Path, scratch: Path) -> Checked:
-    if path.suffix.lower() == ".csv":
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
         return check_csv(path, raw_dir, scratch)
-    if path.suffix.lower() not in (".xlsx", ".ods"):
-        raise Unreadable(f"{path.name}: a workbook ends in .xlsx or .ods, a CSV in .csv")
+    if suffix not in (".xlsx", ".ods"):
+        raise Unreadable(
+            f"{path.name}: eine Arbeitsmappe endet auf .xlsx oder .ods, eine CSV-Datei auf .csv",
+            f"{path.name}: a workbook ends in .xlsx or .ods, a CSV in .csv",
+        )
     if not path.is_file():
-        raise Unreadable(f"{path}: no such file")
-    xlsx = path if path.suffix.lower() == ".xlsx" else office.convert(path, ".xlsx", scratch)
-    found = read_workbook(xlsx)
+        raise Unreadable(f"{path}: keine solche Datei", f"{path}: no such file")
+    # checked and read as one copy: what was checked is what is read
+    check_file_size(path, suffix)
+    own = scratch / "input" / path.name
+    own.parent.mkdir()
+    shutil.copyfile(path, own)
+    if suffix == ".ods":
+        check_package(own, suffix)  # LibreOffice opens only what passed the limits
+        own = office.convert(own, ".xlsx", scratch / "converted")
+    found = read_workbook(own, name=path.name)
     candidate = scratch / "raw"
     candidate.mkdir()
     placed = {}
@@ -120,16 +136,27 @@ def check_input(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     checks = [p for p in validated.report.problems if p.file not in missing]
     problems = locate(checks, placed, found.problems) + found.problems
     report = Report(problems, rows=validated.report.rows)
-    return Checked(validated, report, xlsx, problems)
+    if not found.can_annotate:
+        return Checked(validated, report, None, problems, no_copy=TOO_BIG_TO_MARK)
+    return Checked(validated, report, own, problems)
+
+
+TOO_BIG_TO_MARK = (
+    "keine markierte Kopie: die Arbeitsmappe hat zu viele (auch leere, formatierte oder "
+    "verbundene) Zellen, um sie sicher zu markieren; die Fehler stehen oben / no annotated "
+    "copy: the workbook has too many (also empty, formatted or merged) cells to mark it "
+    "safely; the problems are listed above"
+)
 
 
 def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
-    """A CSV as a spreadsheet saves it, validated with the other files of raw/."""
-    found = read_spreadsheet_csv(path)
+    """A CSV as a spreadsheet saves it, validated with the other files of raw/: it is
+    decoded into UTF-8 beside a copy of them and read as `validate` reads raw/."""
     candidate = scratch / "raw"
-    shutil.copytree(raw_dir, candidate)
-    target = candidate / found.layout.dataset.raw_file
-    target.write_bytes(found.text.encode("utf-8"))
+    candidate.mkdir()
+    for layout in curated_sheets():
+        beside(raw_dir / layout.dataset.raw_file, candidate)
+    found = prepare_csv(path, candidate)
     validated = validate_raw(candidate)
     own = found.layout.dataset.raw_file
     problems = [
@@ -139,16 +166,30 @@ def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     return Checked(validated, report)
 
 
+def beside(source: Path, folder: Path) -> None:
+    """Copy raw/'s file into the import's folder; one that is there but no regular file
+    (a device, a pipe, a link to /dev/zero) is refused, never read without end."""
+    if source.is_file():
+        shutil.copyfile(source, folder / source.name)
+    elif source.exists() or source.is_symlink():
+        raise Unreadable(
+            f"{source}: keine gewöhnliche Datei; raw/ hält nur Dateien",
+            f"{source}: not a regular file; raw/ holds files only",
+        )
+
+
 def apply(validated: Validated, raw_dir: Path) -> list[str]:
     """Write every changed dataset into raw/ in its canonical form; say what changed."""
     said = []
+    # raw/ is written from the text tables; the typed frames are freed first, so that
+    # an import costs about what validating the same files costs (issue 22)
+    validated.frames.clear()
     for layout in curated_sheets():
         ds = layout.dataset
         new = validated.tables.get(ds.name)
         if new is None:
             continue
-        old, _ = read_raw(ds, raw_dir / ds.raw_file)
-        change: Changes | None = changes(old, new)
+        change: Changes | None = changes_in_file(raw_dir / ds.raw_file, new)
         if change is None:
             said.append(f"{ds.raw_file}: unchanged")
             continue

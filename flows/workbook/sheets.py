@@ -10,14 +10,12 @@ columns are ignored. docs/workbook.md lists every decision.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from flows.common.report import Problem
 from flows.workbook.layout import (
@@ -28,6 +26,11 @@ from flows.workbook.layout import (
     codelist_sheet_name,
     curated_sheets,
 )
+from flows.workbook.limits import MAX_CELLS, MAX_CELLS_TO_ANNOTATE, MAX_ROWS, Unreadable, number
+from flows.workbook.package import check_package
+from flows.workbook.stream import Cell, SheetShape, SheetStream
+
+__all__ = ["SheetRows", "Unreadable", "WorkbookRows", "read_workbook"]
 
 
 @dataclass
@@ -52,18 +55,47 @@ class SheetRows:
 class WorkbookRows:
     sheets: dict[str, SheetRows] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: cells in the curated sheets' XML, empty or not, and cells their merged ranges
+    #: cover: what openpyxl's normal mode would build to write the annotated copy
+    cells_to_annotate: int = 0
+    #: cells holding values, header cells included
+    cells: int = 0
+
+    @property
+    def can_annotate(self) -> bool:
+        return self.cells_to_annotate <= MAX_CELLS_TO_ANNOTATE
 
 
-class Unreadable(Exception):
-    """The file is no workbook openpyxl can read."""
-
-
-def read_workbook(path: Path) -> WorkbookRows:
-    """Every curated dataset's sheet of the xlsx at path (an ods is converted first)."""
+def read_workbook(path: Path, name: str | None = None) -> WorkbookRows:
+    """Every curated dataset's sheet of the xlsx at path (an ods is converted first),
+    streamed; the zip and its XML are checked first (flows.workbook.package). Messages
+    name the file as `name` (the curator's name for a copy or a conversion)."""
+    name = name or path.name
+    check_package(path, ".xlsx", name)
     try:
-        workbook = load_workbook(path, data_only=False, rich_text=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
-        raise Unreadable(f"{path.name}: {error}") from error
+        workbook = load_workbook(path, read_only=True, data_only=False, rich_text=False)
+    except Exception as error:  # openpyxl raises what its parts raise: any is "unreadable"
+        raise unreadable(path, name, error) from error
+    try:
+        return read_sheets(workbook, name)
+    except Unreadable:
+        raise
+    except Exception as error:  # a style, a relation or a shared string that is broken
+        raise unreadable(path, name, error) from error
+    finally:
+        workbook.close()
+
+
+def unreadable(path: Path, name: str, error: Exception) -> Unreadable:
+    # openpyxl's messages name the file it read: the import's copy, by the curator's name
+    reason = f"{type(error).__name__}: {error}".replace(str(path), name)
+    return Unreadable(
+        f"{name}: keine lesbare Arbeitsmappe ({reason})",
+        f"{name}: no readable workbook ({reason})",
+    )
+
+
+def read_sheets(workbook, file: str) -> WorkbookRows:
     result = WorkbookRows()
     ignored = {NOTES_SHEET, PROBLEMS_SHEET, codelist_sheet_name()}
     unused = [name for name in workbook.sheetnames if name not in ignored]
@@ -78,12 +110,12 @@ def read_workbook(path: Path) -> WorkbookRows:
             result.problems.append(
                 sheet_problem("sheet_renamed", layout, name, severity="warning", found=name)
             )
-        result.sheets[ds.name] = read_sheet(workbook[name], layout, result.problems)
-    for name in unused:
+        result.sheets[ds.name] = read_sheet(workbook[name], layout, result)
+    for sheet in unused:
         result.problems.append(
             Problem.of(
-                "extra_sheet", dataset="", file=path.name, found=name, severity="warning"
-            ).located(sheet=name)
+                "extra_sheet", dataset="", file=file, found=sheet, severity="warning"
+            ).located(sheet=sheet)
         )
     return result
 
@@ -92,8 +124,8 @@ def renamed(workbook, candidates: list[str], layout: SheetLayout) -> str | None:
     """A sheet of another name whose header is exactly the dataset's columns."""
     wanted = set(layout.header)
     for name in candidates:
-        first = next(workbook[name].iter_rows(max_row=1, values_only=True), ())
-        if {v for v in first if v is not None} == wanted:
+        _, first = next(iter(SheetStream(workbook[name])), (0, []))
+        if {c.value for c in first} == wanted:
             return name
     return None
 
@@ -104,30 +136,61 @@ def sheet_problem(rule: str, layout: SheetLayout, sheet: str, **details) -> Prob
     return problem.located(sheet=sheet)
 
 
-def read_sheet(sheet: Worksheet, layout: SheetLayout, problems: list[Problem]) -> SheetRows:
-    rows = [list(cells) for cells in sheet.iter_rows()]
-    header_cells = rows[0] if rows else []
-    header = [text_of_header(c.value) for c in header_cells]
+def read_sheet(sheet: ReadOnlyWorksheet, layout: SheetLayout, into: WorkbookRows) -> SheetRows:
+    """The sheet's rows holding values; the first is the header. Streamed: only cells
+    holding values are kept, empty rows and formatting cost nothing."""
+    stream = SheetStream(sheet)
+    rows = iter(stream)
+    _, header_cells = next(rows, (0, []))
+    header: list[str | None] = [None] * max((c.column for c in header_cells), default=0)
+    for cell in header_cells:
+        header[cell.column - 1] = text_of_header(cell.value)
     while header and header[-1] is None:
         header.pop()
+    into.cells += len(header_cells)
     found = SheetRows(layout, sheet.title, header)
-    cells = CellReader(found, problems)
-    for cells_of_row in rows[1:]:
-        values = [cells(cell) for cell in cells_of_row]
-        beyond = [
-            (cell, value)
-            for cell, value in zip(cells_of_row[len(header) :], values[len(header) :], strict=True)
-            if value is not None
-        ]
-        for cell, _ in beyond:
+    cells = CellReader(found, into.problems)
+    for row, cells_of_row in rows:
+        values: list[str | None] = [None] * len(header)
+        beyond = []
+        for cell in cells_of_row:
+            value = cells(cell)
+            if value is None:
+                continue
+            if cell.column <= len(header):
+                values[cell.column - 1] = value
+            else:
+                beyond.append(cell)
+        for cell in beyond:
             cells.error("cell_without_header", cell)
-        values = values[: len(header)] + [None] * (len(header) - len(values))
         if all(v is None for v in values) and not beyond:
             continue  # an empty row, in the middle or at the end, is no row
         found.records.append(values)
-        found.rows.append(cells_of_row[0].row)
-    problems += merged_and_hidden(sheet, found)
+        found.rows.append(row)
+        into.cells += len(cells_of_row)
+        check_size(found, into)
+    into.problems += merged_and_hidden(stream.shape, sheet, found)
+    into.cells_to_annotate += stream.shape.cell_elements + stream.shape.merged_area
     return found
+
+
+def check_size(found: SheetRows, into: WorkbookRows) -> None:
+    if len(found.records) + 1 > MAX_ROWS:
+        de, en = number(MAX_ROWS)
+        raise Unreadable(
+            f"Blatt {found.sheet}: mehr als {de} Zeilen mit Werten (Grenze der Arbeitsmappe; "
+            f"Zeile {found.rows[-1]})",
+            f"sheet {found.sheet}: more than {en} rows holding values (the workbook's limit; "
+            f"row {found.rows[-1]})",
+        )
+    if into.cells > MAX_CELLS:
+        de, en = number(MAX_CELLS)
+        raise Unreadable(
+            f"Blatt {found.sheet}: mehr als {de} Zellen mit Werten in der Arbeitsmappe (Grenze; "
+            f"Zeile {found.rows[-1]})",
+            f"sheet {found.sheet}: more than {en} cells holding values in the workbook (the "
+            f"limit; row {found.rows[-1]})",
+        )
 
 
 def text_of_header(value: object) -> str | None:
@@ -202,20 +265,23 @@ class CellReader:
         return value.isoformat()
 
 
-def merged_and_hidden(sheet: Worksheet, found: SheetRows) -> list[Problem]:
+def merged_and_hidden(shape: SheetShape, sheet, found: SheetRows) -> list[Problem]:
     layout, problems = found.layout, []
     reader = CellReader(found, problems)
-    for merged in sheet.merged_cells.ranges:
-        reader.problem("merged_cells", sheet.cell(merged.min_row, merged.min_col), cells=merged)
-    hidden_rows = [r for r, d in sheet.row_dimensions.items() if d.hidden and r > 1]
-    hidden_columns = {
-        c
-        for d in sheet.column_dimensions.values()
-        if d.hidden
-        for c in range(d.min or 1, (d.max or d.min or 1) + 1)
-    }
-    hidden = [f"{r}" for r in hidden_rows if r <= max(found.rows, default=1)]
-    hidden += [get_column_letter(c) for c in sorted(hidden_columns) if c <= len(found.header)]
+    for merged in shape.merged:
+        first = Cell(merged.min_row, merged.min_col, None, "n")
+        reader.problem("merged_cells", first, cells=merged.coord)
+    last_row = max(found.rows, default=1)
+    hidden_rows = sorted({r for r in shape.hidden_rows if 1 < r <= last_row})
+    hidden = [span(first, last) for first, last in runs(hidden_rows)]
+    columns = sorted(
+        {(first, min(last, len(found.header))) for first, last in shape.hidden_columns}
+    )
+    hidden += [
+        span(first, last, get_column_letter)
+        for first, last in merge_runs(columns)
+        if first <= len(found.header)
+    ]
     if sheet.sheet_state != "visible":
         hidden.insert(0, f"{found.sheet} (Blatt / sheet)")
     if hidden:
@@ -224,3 +290,22 @@ def merged_and_hidden(sheet: Worksheet, found: SheetRows) -> list[Problem]:
         )
         problems.append(problem)
     return problems
+
+
+def runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Sorted numbers as (first, last) runs of consecutive ones: 3, 5, 6, 7 -> 3, 5-7."""
+    return merge_runs([(n, n) for n in numbers])
+
+
+def merge_runs(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for first, last in spans:
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def span(first: int, last: int, name=str) -> str:
+    return name(first) if first == last else f"{name(first)}-{name(last)}"
