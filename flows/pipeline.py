@@ -23,6 +23,7 @@ from flows.check.quarantine import Quarantined
 from flows.check.quarantine import quarantine as set_aside
 from flows.check.validation import validate_raw
 from flows.common import faults
+from flows.common.guard import refuse_output_over_input
 from flows.common.memory import return_freed_memory
 from flows.common.report import Report
 from flows.common.report_html import write_html
@@ -30,7 +31,7 @@ from flows.describe.datapackage import write_datapackage
 from flows.release import summary
 from flows.release.manifest import file_digests, input_hashes, release_id_of, unchanged_release
 from flows.release.notes import ReleaseNotes, write_release_notes
-from flows.release.store import ReleaseStore
+from flows.release.store import ReleaseStore, run_paths
 from flows.write.datasets import to_arrow, write_dataset
 from flows.write.geojson import write_map_data
 from schemas import DATASETS
@@ -219,6 +220,7 @@ def run(
     Nothing at all happens when the inputs equal those of the current release.
     """
     started = time.monotonic()
+    refuse_output_over_input(run_paths(raw_dir, output_dir))
     store = ReleaseStore(output_dir, keep=keep)
     inputs = input_hashes(raw_dir, options={"quarantine": quarantine})
 

@@ -14,6 +14,19 @@ from dataclasses import dataclass, field, replace
 from schemas.rules import message
 
 MAX_VALUE_CHARS = 80
+#: rules that mean a file could not be read at all, rather than read and refused: the
+#: commands exit with 2 for them, 1 for every other error
+UNREADABLE_RULES = frozenset(
+    {
+        "file_missing",
+        "file_unreadable",
+        "not_a_file",
+        "file_too_large",
+        "header_too_large",
+        "binary_file",
+        "not_utf8",
+    }
+)
 #: a problem's fields that only a workbook or a multi-line CSV row fills in
 SPREADSHEET_FIELDS = ("sheet", "cell", "row")
 REPORT_FORMAT_VERSION = 1
@@ -69,7 +82,7 @@ class Problem:
             message_de=de,
             message_en=en,
             line=line,
-            column=column,
+            column=shorten(column),
             value=shorten(value),
             key=key,
             severity=severity,

@@ -19,11 +19,20 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from flows.common.report import Problem
+from flows.read.regular_file import (
+    MAX_FILE_BYTES,
+    FileTooLarge,
+    NotRegularFile,
+    read_regular_file,
+)
 from schemas import Dataset
 
 UTF8_BOM = b"\xef\xbb\xbf"
 #: the largest field accepted; anything bigger is a pasting accident, not a description
 MAX_FIELD_BYTES = 1_000_000
+#: the header names a dozen columns in a few hundred bytes; a first line longer than
+#: this is no header (a pasted text, a binary file)
+MAX_HEADER_BYTES = 1 << 16
 #: German spreadsheets save CSV with semicolons; both are accepted
 DELIMITERS = (",", ";")
 
@@ -51,9 +60,13 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
         return Problem.of(rule, dataset=dataset.name, file=file, line=line, **details)
 
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except FileNotFoundError:
         return None, [problem("file_missing")]
+    except NotRegularFile as kind:
+        return None, [problem("not_a_file", kind_de=kind.german, kind_en=kind.english)]
+    except FileTooLarge as large:
+        return None, [problem("file_too_large", size=large.size, limit=MAX_FILE_BYTES)]
     except OSError as error:
         return None, [problem("file_unreadable", reason=error.strerror or str(error))]
 
@@ -63,6 +76,8 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
         return None, [problem("empty_file", line=1)]
     if b"\x00" in data:
         return None, [problem("binary_file", line=_line_of_offset(data, data.index(b"\x00")))]
+    if data.find(b"\n", 0, MAX_HEADER_BYTES) < 0 and len(data) > MAX_HEADER_BYTES:
+        return None, [problem("header_too_large", line=1, limit=MAX_HEADER_BYTES)]
     header, delimiter = _read_header(data)
     header_problems = _check_header(dataset, file, header)
     if header_problems:

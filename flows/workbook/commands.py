@@ -6,7 +6,6 @@ copy written beside the input), 2 the input or raw/ cannot be read at all.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -15,9 +14,11 @@ from typing import TextIO
 
 from flows.check.validation import Validated, validate_raw
 from flows.common.files import replace_file
-from flows.common.report import Problem, Report
+from flows.common.guard import OutputOverInput, Paths, refuse_output_over_input
+from flows.common.report import UNREADABLE_RULES, Problem, Report
 from flows.common.report_html import write_html
 from flows.read.raw_csv import read_raw
+from flows.read.regular_file import copy_or_link
 from flows.workbook import office
 from flows.workbook.annotate import annotate, annotated_path
 from flows.workbook.canonical import Changes, canonical_csv, changes, csv_text
@@ -28,12 +29,36 @@ from flows.workbook.sheets import Unreadable, read_workbook
 from flows.workbook.spreadsheet_csv import read_spreadsheet_csv
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
-#: rules that mean the input could not be read at all (as flows.cli counts them)
-UNREADABLE_RULES = {"file_missing", "file_unreadable", "binary_file", "not_utf8"}
+
+
+def export_paths(path: Path, raw_dir: Path) -> Paths:
+    """Export reads raw/ and writes the workbook, never into raw/ (flows.common.guard)."""
+    return Paths().read_folder("--raw", raw_dir).write("FILE", path)
+
+
+def import_paths(path: Path, raw_dir: Path, html: Path | None = None) -> Paths:
+    """Import reads the file and raw/; it writes the report, the annotated copy of a
+    workbook, and raw/ only by its own atomic rewrite (apply), which is not declared."""
+    paths = Paths().read("FILE", path).read_folder("--raw", raw_dir)
+    if path.suffix.lower() in (".xlsx", ".ods"):
+        paths.write("annotated copy", annotated_path(path))
+    return paths.write_report("--html", html)
+
+
+def refused(paths: Paths) -> bool:
+    """Whether an output would replace or land in an input; said on stderr."""
+    try:
+        refuse_output_over_input(paths)
+    except OutputOverInput as clash:
+        sys.stderr.write(f"error: {clash}\n")
+        return True
+    return False
 
 
 def export_command(path: Path, raw_dir: Path, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    if refused(export_paths(path, raw_dir)):
+        return EXIT_UNREADABLE
     try:
         problems = export_workbook(raw_dir, path)
     except (ValueError, office.OfficeError, OSError) as error:
@@ -64,6 +89,8 @@ def import_command(
     path: Path, raw_dir: Path, html: Path | None = None, out: TextIO | None = None
 ) -> int:
     out = out or sys.stdout
+    if refused(import_paths(path, raw_dir, html)):
+        return EXIT_UNREADABLE
     with tempfile.TemporaryDirectory(prefix="workbook-import-") as scratch:
         try:
             checked = check_input(path, raw_dir, Path(scratch))
@@ -127,8 +154,12 @@ def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     """A CSV as a spreadsheet saves it, validated with the other files of raw/."""
     found = read_spreadsheet_csv(path)
     candidate = scratch / "raw"
-    shutil.copytree(raw_dir, candidate)
+    candidate.mkdir()
+    for entry in raw_dir.iterdir():  # the curated files; a link to a folder is not followed
+        if not entry.is_dir():
+            copy_or_link(str(entry), str(candidate / entry.name))
     target = candidate / found.layout.dataset.raw_file
+    target.unlink(missing_ok=True)  # a link is replaced, never written through
     target.write_bytes(found.text.encode("utf-8"))
     validated = validate_raw(candidate)
     own = found.layout.dataset.raw_file
