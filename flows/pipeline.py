@@ -207,6 +207,24 @@ class Steps:
     publish: Callable[[ReleaseStore, Path, dict[str, str]], ReleaseNotes] = publish_described
 
 
+def build(
+    steps: Steps,
+    raw_dir: Path,
+    staging: Path,
+    quarantine: bool,
+    store: ReleaseStore,
+    inputs: dict[str, str],
+) -> tuple[StageResult, ReleaseNotes | None]:
+    """Stage, describe and publish; the notes are None when the input was refused."""
+    with summary.progress("validating and writing datasets"):
+        staged = steps.stage(raw_dir, staging, quarantine)
+    if not staged.ok:
+        return staged, None
+    steps.describe(staging)
+    with summary.progress("comparing with the previous release and publishing"):
+        return staged, steps.publish(store, staging, inputs)
+
+
 def run(
     raw_dir: Path = DEFAULT_RAW,
     output_dir: Path = DEFAULT_OUTPUT,
@@ -241,10 +259,13 @@ def run(
         if nothing_to_do:
             return nothing_to_do
         staging = store.new_staging()
-        with summary.progress("validating and writing datasets"):
-            staged = steps.stage(raw_dir, staging, quarantine)
-        if not staged.ok:
+        try:
+            staged, notes = build(steps, raw_dir, staging, quarantine, store, inputs)
+        finally:
+            # whatever failed (invalid input, metadata, a full disk, a bug), no build is
+            # left behind; a published one was renamed away from staging already
             shutil.rmtree(staging, ignore_errors=True)
+        if notes is None:
             folder = save_report(store, staged.report, "invalid")
             failed = summary.failed(
                 "validation of raw/",
@@ -254,9 +275,6 @@ def run(
                 folder,
             )
             return RunResult(staged.report, None, {}, folder, summary=failed)
-        steps.describe(staging)
-        with summary.progress("comparing with the previous release and publishing"):
-            notes = steps.publish(store, staging, inputs)
         status = "published" if staged.report.ok else "published-with-rejects"
         folder = save_report(store, staged.report, status, staged.rejects)
         done = summary.published(
