@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from flows.common import markdown
 from schemas.rules import message
 
 MAX_VALUE_CHARS = 80
@@ -187,11 +188,13 @@ class Report:
         return "\n".join(out) + "\n"
 
     def to_markdown(self) -> str:
+        """Every value from the input (file, column, value, key, messages) is escaped
+        (flows.common.markdown): rendered, it shows as text and makes no element."""
         out = ["# Validierungsbericht / Validation report", "", self.summary_line(), ""]
         for file, group in _grouped(self.errors + self.warnings):
-            out += [f"## {file}", ""]
+            out += [f"## {markdown.text(file)}", ""]
             for rule, problems in group:
-                out += [f"### {rule} ({len(problems)})", ""]
+                out += [f"### {rule} ({len(problems)})", ""]  # a rule id is ours: [a-z_]
                 out += [
                     "| Zeile / line | Spalte / column | Wert / value | Schlüssel / key "
                     "| Regel / rule |",
@@ -199,7 +202,7 @@ class Report:
                 ]
                 for p in problems:
                     cells = [p.line, p.column, p.value, p.key, f"{p.message_de} / {p.message_en}"]
-                    out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+                    out.append("| " + " | ".join(markdown.text(c) for c in cells) + " |")
                 out.append("")
         return "\n".join(out) + "\n"
 
@@ -228,9 +231,3 @@ def _location(p: Problem) -> str:
     if p.key:
         parts.append(f"key {p.key}")
     return ", ".join(parts) + ":"
-
-
-def _md_cell(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value).replace("|", "\\|").replace("\n", " ")
