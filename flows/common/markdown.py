@@ -3,11 +3,13 @@
 Every Markdown output (data-dictionary.md, CHANGELOG.md, report.md, the run summary)
 passes each value from the data through `text`, `code` or `link`. CommonMark lets any
 ASCII punctuation be escaped with a backslash; `text` escapes all of it except a few
-characters that start nothing inside a line (`,` `;` `'` `"` `?` `%` `/`, `-` and `=`
-after the first character, `_` between two letters or digits), writes `<`, `>` and `&` as entities, and turns line breaks and
-tabs into spaces, so a value can neither start a block (list, heading, code block,
-table row) nor open an inline element (HTML, link, image, emphasis, code span) nor be
-turned into a link by GitHub's or markdown-it's autolinking of `www.` and `https://`.
+characters that start nothing inside a line (`,` `;` `'` `"` `?` `%` `/`; `-` and `=`
+after the first character; `_` between two letters or digits), writes `<`, `>` and `&`
+as entities, and turns line breaks and tabs into spaces, so a value can neither start
+a block (list, heading, code block, table row) nor open an inline element (HTML, link,
+image, emphasis, code span) nor be turned into a link by GitHub's or markdown-it's
+autolinking of `www.` and `https://`. (cmark-gfm still links an e-mail address: it does
+so after every escape is resolved, and such a link only opens a mail client.)
 Spaces at the start and the end stay visible as `&#32;`.
 
 An address becomes a link only when it is a valid https address (flows.common.urls);
