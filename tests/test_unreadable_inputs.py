@@ -101,6 +101,12 @@ def header_field_of_140_kb(raw: Path) -> None:
     path.write_bytes(header + b',"' + b"x" * 140_000 + b'"\n' + rest)
 
 
+def header_field_over_lines(raw: Path) -> None:
+    path = raw / "events.csv"
+    header, rest = path.read_bytes().split(b"\n", 1)
+    path.write_bytes(header + b',"a\n' + b"x" * 140_000 + b'"\n' + rest)
+
+
 def header_of_140_kb_unquoted(raw: Path) -> None:
     path = raw / "events.csv"
     path.write_bytes(b"x" * 140_000 + b"\n" + path.read_bytes())
@@ -114,6 +120,7 @@ UNREADABLE = [
     ("over the size limit", over_the_size_limit, "größer als die Grenze", "larger than the limit"),
     ("header field of 140 KB", header_field_of_140_kb, "Kopfzeile ist", "header line is longer"),
     ("header of 140 KB", header_of_140_kb_unquoted, "Kopfzeile ist", "header line is longer"),
+    ("header field over lines", header_field_over_lines, "Kopfzeile ist", "header line is longer"),
 ]  # fmt: skip
 
 

@@ -31,6 +31,9 @@ HTTP_URL = re.compile(
 #: every character RFC 3986 allows anywhere in a URI (unreserved, reserved, '%')
 URI_CHARACTER = re.compile(rf"[{UNRESERVED}{SUB_DELIMS}:/?#\[\]@%]")
 PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: an e-mail address becomes a mailto: IRI: the dot-atom form of RFC 5322 that needs no
+#: percent-encoding there, at a domain name
+EMAIL = re.compile(rf"^[A-Za-z0-9._+-]+@(?:{LABEL}\.)+{TOP_LABEL}$")
 
 
 def url_problem(url: str) -> tuple[str, str] | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.common.settings import metadata_path
-from flows.common.urls import url_problem
+from flows.common.urls import EMAIL, url_problem
 from schemas import DATASETS, Dataset
 from schemas.standards import language_alpha_3
 
@@ -93,11 +93,6 @@ GEOCODING_LEVELS = {
     "international", "european", "federal", "state", "administrativeDistrict", "municipality",
 }  # fmt: skip
 
-#: the address goes into a mailto: IRI: the dot-atom form of RFC 5322 that needs no
-#: percent-encoding in it, at a domain name
-EMAIL = re.compile(
-    r"^[A-Za-z0-9._+-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$"
-)
 REGIONAL_KEY = re.compile(r"^[0-9]{12}$")
 DATASET_OVERRIDES = ("title_de", "title_en", "description_de", "description_en")
 
@@ -334,16 +329,11 @@ class _Keys:
         return value
 
     def url(self, key: str, required: bool = True) -> str | None:
-        """An http(s) address valid by RFC 3986 (flows.common.urls): rdflib refuses
-        anything less, and it ends up in the catalogue and the portals."""
+        """An http(s) address valid by RFC 3986 (flows.common.urls), as rdflib needs."""
         value = self.text(key, required)
-        if not value:
-            return None
-        problem = url_problem(value)
-        if problem is not None:
-            german, english = problem
-            raise self.error(key, f"{value!r}: {german} / {english}")
-        return value
+        if value and (problem := url_problem(value)):
+            raise self.error(key, f"{value!r}: {' / '.join(problem)}")
+        return value or None
 
     def email(self, key: str, required: bool = True) -> str | None:
         return self.matching(key, required, EMAIL, "an e-mail address")

@@ -65,6 +65,20 @@ def read_regular_file(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return data
 
 
+def read_or_refuse(path: Path) -> tuple[bytes | None, str, dict[str, object]]:
+    """The file's bytes, or None with the reader's rule (schemas/rules.py) and details."""
+    try:
+        return read_regular_file(path), "", {}
+    except FileNotFoundError:
+        return None, "file_missing", {}
+    except NotRegularFile as kind:
+        return None, "not_a_file", {"kind_de": kind.german, "kind_en": kind.english}
+    except FileTooLarge as large:
+        return None, "file_too_large", {"size": large.size, "limit": MAX_FILE_BYTES}
+    except OSError as error:
+        return None, "file_unreadable", {"reason": error.strerror or str(error)}
+
+
 def copy_or_link(source: str, target: str) -> str:
     """Copy a regular file within the size limit; link anything else, so that it is
     refused by read_regular_file, with its own message, where the copy is read.
