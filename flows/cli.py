@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.cli_parser import parser
+from flows.cli_paths import OutputOverInput, paths_of, refuse_output_over_input
 
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
     from flows.common.report import Report
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUSY, EXIT_OUTPUT = 0, 1, 2, 3, 4
 EXIT_PUBLISH = 5
-#: rules that mean the input could not be read at all, rather than read and refused
-UNREADABLE_RULES = {"file_missing", "file_unreadable", "binary_file", "not_utf8"}
 
 
 def project_home() -> Path:
@@ -47,6 +46,8 @@ def configure_prefect() -> None:
 
 
 def exit_code(report: Report) -> int:
+    from flows.common.report import UNREADABLE_RULES
+
     if report.ok:
         return EXIT_OK
     return EXIT_USAGE if any(p.rule in UNREADABLE_RULES for p in report.errors) else EXIT_INVALID
@@ -314,6 +315,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(exit_.code or 0)
     if hasattr(args, "raw") and not args.raw.is_dir():
         sys.stderr.write(f"error: {args.raw} is not a folder of curated CSVs\n")
+        return EXIT_USAGE
+    try:  # before the command writes anything
+        refuse_output_over_input(paths_of(args))
+    except OutputOverInput as clash:
+        sys.stderr.write(f"error: {clash}\n")
         return EXIT_USAGE
     return args.handler(args)
 

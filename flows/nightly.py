@@ -14,6 +14,7 @@ from flows import publishing as publish_targets
 from flows.alerts.messages import RunInfo
 from flows.alerts.notify import after_run
 from flows.alerts.outcome import Outcome
+from flows.common.guard import OutputOverInput
 from flows.common.report import Report
 from flows.describe.metadata import MetadataError
 from flows.publish.base import TargetError
@@ -27,6 +28,7 @@ EXPECTED_FAILURES = (
     StoreError,
     OSError,
     MetadataError,
+    OutputOverInput,
     publish_targets.PublishFailed,
     TargetError,
 )

@@ -23,6 +23,7 @@ from flows.check.quarantine import Quarantined
 from flows.check.quarantine import quarantine as set_aside
 from flows.check.validation import validate_raw
 from flows.common import faults
+from flows.common.guard import refuse_output_over_input
 from flows.common.memory import return_freed_memory
 from flows.common.report import Report
 from flows.common.report_html import write_html
@@ -30,7 +31,7 @@ from flows.describe.datapackage import write_datapackage
 from flows.release import summary
 from flows.release.manifest import file_digests, input_hashes, release_id_of, unchanged_release
 from flows.release.notes import ReleaseNotes, write_release_notes
-from flows.release.store import ReleaseStore
+from flows.release.store import ReleaseStore, run_paths
 from flows.write.datasets import to_arrow, write_dataset
 from flows.write.geojson import write_map_data
 from schemas import DATASETS
@@ -206,6 +207,24 @@ class Steps:
     publish: Callable[[ReleaseStore, Path, dict[str, str]], ReleaseNotes] = publish_described
 
 
+def build(
+    steps: Steps,
+    raw_dir: Path,
+    staging: Path,
+    quarantine: bool,
+    store: ReleaseStore,
+    inputs: dict[str, str],
+) -> tuple[StageResult, ReleaseNotes | None]:
+    """Stage, describe and publish; the notes are None when the input was refused."""
+    with summary.progress("validating and writing datasets"):
+        staged = steps.stage(raw_dir, staging, quarantine)
+    if not staged.ok:
+        return staged, None
+    steps.describe(staging)
+    with summary.progress("comparing with the previous release and publishing"):
+        return staged, steps.publish(store, staging, inputs)
+
+
 def run(
     raw_dir: Path = DEFAULT_RAW,
     output_dir: Path = DEFAULT_OUTPUT,
@@ -219,6 +238,7 @@ def run(
     Nothing at all happens when the inputs equal those of the current release.
     """
     started = time.monotonic()
+    refuse_output_over_input(run_paths(raw_dir, output_dir))
     store = ReleaseStore(output_dir, keep=keep)
     inputs = input_hashes(raw_dir, options={"quarantine": quarantine})
 
@@ -239,10 +259,13 @@ def run(
         if nothing_to_do:
             return nothing_to_do
         staging = store.new_staging()
-        with summary.progress("validating and writing datasets"):
-            staged = steps.stage(raw_dir, staging, quarantine)
-        if not staged.ok:
+        try:
+            staged, notes = build(steps, raw_dir, staging, quarantine, store, inputs)
+        finally:
+            # whatever failed (invalid input, metadata, a full disk, a bug), no build is
+            # left behind; a published one was renamed away from staging already
             shutil.rmtree(staging, ignore_errors=True)
+        if notes is None:
             folder = save_report(store, staged.report, "invalid")
             failed = summary.failed(
                 "validation of raw/",
@@ -252,9 +275,6 @@ def run(
                 folder,
             )
             return RunResult(staged.report, None, {}, folder, summary=failed)
-        steps.describe(staging)
-        with summary.progress("comparing with the previous release and publishing"):
-            notes = steps.publish(store, staging, inputs)
         status = "published" if staged.report.ok else "published-with-rejects"
         folder = save_report(store, staged.report, status, staged.rejects)
         done = summary.published(

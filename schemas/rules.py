@@ -120,6 +120,18 @@ RULES: dict[str, Rule] = {
     "file_unreadable": Rule(
         "Datei kann nicht gelesen werden: {reason}", "file cannot be read: {reason}"
     ),
+    "not_a_file": Rule(
+        "ist keine gewöhnliche Datei, sondern {kind_de}; nichts gelesen",
+        "is not a regular file but {kind_en}; nothing read",
+    ),
+    "file_too_large": Rule(
+        "Datei ist mit {size} Bytes größer als die Grenze von {limit} Bytes; nichts gelesen",
+        "file of {size} bytes is larger than the limit of {limit} bytes; nothing read",
+    ),
+    "header_too_large": Rule(
+        "Kopfzeile ist länger als {limit} Bytes und damit keine Kopfzeile",
+        "header line is longer than {limit} bytes, so it is no header",
+    ),
     "empty_file": Rule("Datei ist leer", "file is empty"),
     "no_rows": Rule(
         "Datei enthält keine Datenzeilen, mindestens eine ist nötig",

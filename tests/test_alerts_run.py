@@ -184,6 +184,9 @@ def test_a_really_full_disk_is_mailed_although_the_state_cannot_be_saved(
     output = published_into(small_disk, base_raw)
     change_raw(base_raw)
     fill_up(small_disk)
+    # the failed build is removed, which frees what it took: fill the rest too, so that
+    # not even the small alert state fits
+    fill_the_rest(small_disk)
     assert run(base_raw, output) == cli.EXIT_OUTPUT
     [mail] = alerted.mails
     assert mail.subject.endswith("Der Datenträger der Ausgabe ist voll")
@@ -191,6 +194,17 @@ def test_a_really_full_disk_is_mailed_although_the_state_cannot_be_saved(
     assert not (small_disk / "output.d" / "alerts.json").exists()
     assert run(base_raw, output) == cli.EXIT_OUTPUT
     assert len(alerted.mails) == 2
+
+
+def fill_the_rest(disk: Path) -> None:
+    fd = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\0" * 4096):
+            pass
+    except OSError as full:
+        assert full.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
 
 
 def test_a_broken_metadata_file_and_a_crash_alert_the_operators(

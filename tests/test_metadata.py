@@ -67,7 +67,30 @@ def test_every_offered_licence_can_be_chosen(license_id: str) -> None:
         ("license.id", "mit", "license.id: 'mit' is not one of"),
         ("license.attribution", None, "license.attribution: is missing"),
         ("catalog.base_url", "https://example.org/data", "catalog.base_url: must end with '/'"),
-        ("catalog.base_url", "ftp:/nowhere", "catalog.base_url: 'ftp:/nowhere' is not"),
+        ("catalog.base_url", "ftp:/nowhere", "catalog.base_url: 'ftp:/nowhere': ist keine"),
+        # rdflib refuses these in an IRI: refused here, with the character and its place
+        (
+            "publisher.url",
+            'https://www.dortmund.de/"><script>',
+            "publisher.url: 'https://www.dortmund.de/\"><script>': Zeichen '\"' an Stelle 25",
+        ),
+        ("contact_point.url", "https://a.de/x>y", "contact_point.url: 'https://a.de/x>y': Zeichen"),
+        (
+            "contact_point.url",
+            "https://a.de/a b",
+            "contact_point.url: 'https://a.de/a b': Zeichen ' ' an Stelle 15",
+        ),
+        (
+            "publisher.url",
+            "https://a.de/%zz",
+            "publisher.url: 'https://a.de/%zz': auf '%' an Stelle 14 folgen nicht",
+        ),
+        (
+            "publisher.url",
+            "https://user:pw@a.de/",
+            "publisher.url: 'https://user:pw@a.de/': ist keine Adresse der Form",
+        ),
+        ("contact_point.email", 'a"b@stadtdo.de', "contact_point.email: 'a\"b@stadtdo.de'"),
         ("catalog.title_de", "  ", "catalog.title_de: must be a non-empty text"),
         ("catalog.languages", ["xx"], "catalog.languages: 'xx' is not an ISO 639-1 language code"),
         ("catalog.languages", ["DE"], "catalog.languages: 'DE' is not an ISO 639-1 language code"),

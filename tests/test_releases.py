@@ -224,7 +224,7 @@ def test_target_results_have_their_place_in_the_summary() -> None:
     run.target_results.append(summary.TargetResult("s3://bucket/x", True, 3, 12))
     run.target_results.append(summary.TargetResult("ftp://host/x", False, message="login refused"))
     assert "target s3://bucket/x: ok, 3 transferred, 12 skipped" in run.to_text()
-    assert "| ftp://host/x | NEIN / NO | 0 | 0 | login refused |" in run.to_markdown()
+    assert "| ftp\\://host/x | NEIN / NO | 0 | 0 | login refused |" in run.to_markdown()
 
 
 def test_progress_is_quiet_without_a_terminal() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from flows.common import markdown
 from flows.describe.sources import Citation, Source, cited_rows, read_curated, sources_markdown
 from schemas import dataset
 
@@ -87,9 +88,9 @@ def test_markdown_has_a_bilingual_heading_one_line_per_source_and_counts_the_res
     lines = sources_markdown(sources)
     assert "## Quellen / Sources" in lines
     assert "2 Quellen / sources." in lines
-    rows = [line for line in lines if line.startswith("| <")]
-    assert rows[0] == "| <https://a.de/> | `events`: `x` |"
-    assert rows[1].startswith(f"| <{HOME}> | `events`: `e-00`, `e-01`,")
+    rows = [line for line in lines if line.startswith("| [")]
+    assert rows[0] == "| [https\\://a\\.de/](<https://a.de/>) | `events`: `x` |"
+    assert rows[1].startswith(f"| {markdown.link(HOME)} | `events`: `e-00`, `e-01`,")
     assert "`e-24`" in rows[1] and "`e-25`" not in rows[1]
     assert rows[1].endswith("… und 5 weitere / and 5 more |")
 
@@ -103,9 +104,10 @@ def test_coordinates_are_marked_and_cells_are_escaped() -> None:
         }
     )
     lines = sources_markdown(cited_rows({"partnerships": table}))
-    assert "| <https://a.de/x\\|y> | `partnerships`: `leeds` |" in lines
+    # '|' is no character of an address (RFC 3986): text, escaped, not a link
+    assert "| https\\://a\\.de/x\\|y | `partnerships`: `leeds` |" in lines
     assert (
-        "| <https://en.wikipedia.org/wiki/Leeds> | "
+        "| [https\\://en\\.wikipedia\\.org/wiki/Leeds](<https://en.wikipedia.org/wiki/Leeds>) | "
         "`partnerships`: `leeds` (Koordinaten / coordinates) |" in lines
     )
 

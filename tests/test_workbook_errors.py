@@ -132,7 +132,11 @@ def test_an_annotated_copy_imported_again_shows_only_what_is_still_wrong(
     fixed = load_workbook(copy)
     fixed["Ereignisse"]["C3"] = "council_decision"  # the curator fixes one cell in the copy
     fixed.save(copy)
+    before = copy.read_bytes()
     assert import_command(copy, base_raw) == 1
-    assert annotated_path(copy) == copy
-    assert annotated_marks(copy) == {("Ereignisse", "F4")}
-    assert load_workbook(copy).sheetnames.count(PROBLEMS_SHEET) == 1
+    # the file imported is never written over: its own copy gets the next number
+    again = annotated_path(copy)
+    assert again == tmp_path / "daten-2.fehler.xlsx"
+    assert copy.read_bytes() == before
+    assert annotated_marks(again) == {("Ereignisse", "F4")}
+    assert load_workbook(again).sheetnames.count(PROBLEMS_SHEET) == 1

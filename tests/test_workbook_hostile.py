@@ -360,5 +360,6 @@ def test_a_raw_file_that_is_no_file_is_refused_not_copied(base_raw: Path, tmp_pa
     found = import_measured(path, base_raw)
     assert found["code"] == 2
     assert first_line(found).endswith(
-        "aid_shipments.csv: not a regular file; raw/ holds files only"
+        "aid_shipments.csv: not a regular file but a device (such as /dev/zero); "
+        "raw/ holds files only"
     )

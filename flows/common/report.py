@@ -11,9 +11,23 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from flows.common import markdown
 from schemas.rules import message
 
 MAX_VALUE_CHARS = 80
+#: rules that mean a file could not be read at all, rather than read and refused: the
+#: commands exit with 2 for them, 1 for every other error
+UNREADABLE_RULES = frozenset(
+    {
+        "file_missing",
+        "file_unreadable",
+        "not_a_file",
+        "file_too_large",
+        "header_too_large",
+        "binary_file",
+        "not_utf8",
+    }
+)
 #: a problem's fields that only a workbook or a multi-line CSV row fills in
 SPREADSHEET_FIELDS = ("sheet", "cell", "row")
 REPORT_FORMAT_VERSION = 1
@@ -69,7 +83,7 @@ class Problem:
             message_de=de,
             message_en=en,
             line=line,
-            column=column,
+            column=shorten(column),
             value=shorten(value),
             key=key,
             severity=severity,
@@ -174,11 +188,13 @@ class Report:
         return "\n".join(out) + "\n"
 
     def to_markdown(self) -> str:
+        """Every value from the input (file, column, value, key, messages) is escaped
+        (flows.common.markdown): rendered, it shows as text and makes no element."""
         out = ["# Validierungsbericht / Validation report", "", self.summary_line(), ""]
         for file, group in _grouped(self.errors + self.warnings):
-            out += [f"## {file}", ""]
+            out += [f"## {markdown.text(file)}", ""]
             for rule, problems in group:
-                out += [f"### {rule} ({len(problems)})", ""]
+                out += [f"### {rule} ({len(problems)})", ""]  # a rule id is ours: [a-z_]
                 out += [
                     "| Zeile / line | Spalte / column | Wert / value | Schlüssel / key "
                     "| Regel / rule |",
@@ -186,7 +202,7 @@ class Report:
                 ]
                 for p in problems:
                     cells = [p.line, p.column, p.value, p.key, f"{p.message_de} / {p.message_en}"]
-                    out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+                    out.append("| " + " | ".join(markdown.text(c) for c in cells) + " |")
                 out.append("")
         return "\n".join(out) + "\n"
 
@@ -215,9 +231,3 @@ def _location(p: Problem) -> str:
     if p.key:
         parts.append(f"key {p.key}")
     return ", ".join(parts) + ":"
-
-
-def _md_cell(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value).replace("|", "\\|").replace("\n", " ")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.common.settings import metadata_path
+from flows.common.urls import EMAIL, url_problem
 from schemas import DATASETS, Dataset
 from schemas.standards import language_alpha_3
 
@@ -92,8 +93,6 @@ GEOCODING_LEVELS = {
     "international", "european", "federal", "state", "administrativeDistrict", "municipality",
 }  # fmt: skip
 
-URL = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 REGIONAL_KEY = re.compile(r"^[0-9]{12}$")
 DATASET_OVERRIDES = ("title_de", "title_en", "description_de", "description_en")
 
@@ -330,7 +329,11 @@ class _Keys:
         return value
 
     def url(self, key: str, required: bool = True) -> str | None:
-        return self.matching(key, required, URL, "an http(s) address")
+        """An http(s) address valid by RFC 3986 (flows.common.urls), as rdflib needs."""
+        value = self.text(key, required)
+        if value and (problem := url_problem(value)):
+            raise self.error(key, f"{value!r}: {' / '.join(problem)}")
+        return value or None
 
     def email(self, key: str, required: bool = True) -> str | None:
         return self.matching(key, required, EMAIL, "an e-mail address")

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from flows.common import markdown
 from schemas import DATASETS, Dataset
 
 #: the columns that hold a row's source addresses, and what each one supports
@@ -205,26 +206,18 @@ def read_curated(raw_dir: Path) -> dict[str, pa.Table]:
     return tables
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _link(url: str) -> str:
-    """An autolink, unless the address holds characters that would end one."""
-    return _cell(url) if "<" in url or ">" in url else f"<{_cell(url)}>"
-
-
 def _rows_cell(source: Source) -> str:
+    """The rows a source supports; each key escaped (flows.common.markdown)."""
     by_dataset: dict[str, list[str]] = {}
     for c in source.citations:
         de, en = SOURCE_COLUMNS[c.column]
-        label = f"`{c.key}`" + (f" ({de} / {en})" if de else "")
+        label = markdown.code(c.key) + (f" ({de} / {en})" if de else "")
         by_dataset.setdefault(c.dataset, []).append(label)
     text = "; ".join(f"`{name}`: {', '.join(keys)}" for name, keys in by_dataset.items())
     rest = source.total - len(source.citations)
     if rest > 0:
         text += f" … und {rest} weitere / and {rest} more"
-    return _cell(text)
+    return text
 
 
 def sources_markdown(sources: list[Source], listed: int = SOURCES_LISTED) -> list[str]:
@@ -250,7 +243,8 @@ def sources_markdown(sources: list[Source], listed: int = SOURCES_LISTED) -> lis
         "| Quelle / source | Zeilen / rows |",
         "|---|---|",
     ]
-    lines += [f"| {_link(s.url)} | {_rows_cell(s)} |" for s in sources[:listed]]
+    # a link only to a valid https address, escaped; any other address stays text
+    lines += [f"| {markdown.link(s.url)} | {_rows_cell(s)} |" for s in sources[:listed]]
     rest = len(sources[listed:])
     if rest:
         rows = sum(s.total for s in sources[listed:])

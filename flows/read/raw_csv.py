@@ -19,11 +19,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from flows.common.report import Problem
+from flows.read.regular_file import read_or_refuse
 from schemas import Dataset
 
 UTF8_BOM = b"\xef\xbb\xbf"
 #: the largest field accepted; anything bigger is a pasting accident, not a description
 MAX_FIELD_BYTES = 1_000_000
+#: the header names a dozen columns in a few hundred bytes; a first line longer than
+#: this is no header (a pasted text, a binary file)
+MAX_HEADER_BYTES = 1 << 16
 #: German spreadsheets save CSV with semicolons; both are accepted
 DELIMITERS = (",", ";")
 
@@ -50,12 +54,9 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
     def problem(rule: str, line: int | None = None, **details: object) -> Problem:
         return Problem.of(rule, dataset=dataset.name, file=file, line=line, **details)
 
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, [problem("file_missing")]
-    except OSError as error:
-        return None, [problem("file_unreadable", reason=error.strerror or str(error))]
+    data, refusal, details = read_or_refuse(path)
+    if data is None:
+        return None, [problem(refusal, **details)]
 
     if data.startswith(UTF8_BOM):
         data = data[len(UTF8_BOM) :]
@@ -63,6 +64,8 @@ def read_raw(dataset: Dataset, path: Path) -> tuple[RawTable | None, list[Proble
         return None, [problem("empty_file", line=1)]
     if b"\x00" in data:
         return None, [problem("binary_file", line=_line_of_offset(data, data.index(b"\x00")))]
+    if len(data) > MAX_HEADER_BYTES and _header_end(data) is None:
+        return None, [problem("header_too_large", line=1, limit=MAX_HEADER_BYTES)]
     header, delimiter = _read_header(data)
     header_problems = _check_header(dataset, file, header)
     if header_problems:
@@ -163,6 +166,18 @@ def _check_utf8(data: bytes) -> tuple[int, str | None] | None:
         except UnicodeDecodeError:
             return line, None
         return line, "Windows-1252 / Latin-1"
+    return None
+
+
+def _header_end(data: bytes) -> int | None:
+    """Where the header record ends (a line break outside quotes) within the first
+    MAX_HEADER_BYTES; None when it does not end there."""
+    quotes, start = 0, 0
+    while (end := data.find(b"\n", start, MAX_HEADER_BYTES)) >= 0:
+        quotes += data.count(b'"', start, end)
+        if quotes % 2 == 0:
+            return end
+        start = end + 1
     return None
 
 

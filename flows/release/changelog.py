@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.common import markdown
+
 CHANGELOG_MD = "CHANGELOG.md"
 CHANGELOG_JSON = "changelog.json"
 CHANGELOG_FORMAT_VERSION = 1
@@ -106,7 +108,7 @@ class Changelog:
         out = [
             "# Änderungen / Changes",
             "",
-            f"Von / from: `{before}` → nach / to: `{self.to_release}`",
+            f"Von / from: {markdown.code(before)} → nach / to: {markdown.code(self.to_release)}",
             "",
             "| Datensatz / dataset | hinzugefügt / added | entfernt / removed "
             "| geändert / changed |",
@@ -125,8 +127,8 @@ class Changelog:
                 out += [
                     "### Spalten / columns",
                     "",
-                    f"- hinzugefügt / added: {', '.join(d.columns_added) or '—'}",
-                    f"- entfernt / removed: {', '.join(d.columns_removed) or '—'}",
+                    f"- hinzugefügt / added: {_names(d.columns_added)}",
+                    f"- entfernt / removed: {_names(d.columns_removed)}",
                     "",
                 ]
             for heading, count, keys in (
@@ -136,7 +138,7 @@ class Changelog:
                 if not count:
                     continue
                 out += [f"### {heading} ({count})", ""]
-                out += [f"- {_key_text(k)}" for k in keys[:MARKDOWN_LIMIT]]
+                out += [f"- {markdown.text(_key_text(k))}" for k in keys[:MARKDOWN_LIMIT]]
                 out += _more_line(count, MARKDOWN_LIMIT)
             if d.changed:
                 out += [
@@ -148,7 +150,7 @@ class Changelog:
                 for row in d.changed_rows[:MARKDOWN_LIMIT]:
                     for column, (old, new) in row.columns.items():
                         cells = [_key_text(row.key), column, old, new]
-                        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+                        out.append("| " + " | ".join(markdown.text(c) for c in cells) + " |")
                 out += ["", *_more_line(d.changed, MARKDOWN_LIMIT)]
         return "\n".join(out).rstrip("\n") + "\n"
 
@@ -180,7 +182,5 @@ def _more_line(count: int, limit: int) -> list[str]:
     return [f"… und {count - limit} weitere / and {count - limit} more", ""]
 
 
-def _md_cell(value: object) -> str:
-    if value is None:
-        return ""
-    return str(value).replace("|", "\\|").replace("\n", " ")
+def _names(columns: list[str]) -> str:
+    return ", ".join(markdown.text(c) for c in columns) or "—"

@@ -23,11 +23,13 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flows.common import faults
 from flows.common.files import fsync_file, fsync_folder
+from flows.common.guard import Paths
+from flows.common.settings import metadata_path
 
 KEEP_RELEASES = 30
 KEEP_REPORTS = 30
@@ -187,6 +189,16 @@ class ReleaseStore:
             f"{out} is an ordinary folder, not a release link written by this pipeline; "
             "move it away or choose another --output"
         )
+
+
+def run_paths(raw_dir: Path, output: Path, local_targets: Iterable[Path] = ()) -> Paths:
+    """What a run reads (raw/, metadata.toml) and writes (the output link, its `.d`
+    folder, local --target folders), for flows.common.guard."""
+    store = ReleaseStore(output, keep=1)
+    paths = Paths().read_folder("--raw", raw_dir).read("metadata", metadata_path())
+    return paths.write_folder("--output", store.output, store.home).write_folder(
+        "--target", *local_targets
+    )
 
 
 def configured_keep(keep: int | None = None) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from flows.common import markdown
 from flows.release.changelog import CHANGELOG_JSON, CHANGELOG_MD
 from flows.release.manifest import read_manifest
 
@@ -123,11 +124,14 @@ class RunSummary:
         return "\n".join(out) + "\n"
 
     def to_markdown(self) -> str:
-        out = ["# Laufbericht / Run summary", "", f"**{self.headline}**", ""]
+        # the headline, paths and target messages may quote the data or a server:
+        # escaped (flows.common.markdown), they show as text and make no element
+        out = ["# Laufbericht / Run summary", "", f"**{markdown.text(self.headline)}**", ""]
         if self.previous_release and self.status == PUBLISHED:
-            out += [f"Vorherige Version / previous release: `{self.previous_release}`", ""]
+            previous = markdown.code(self.previous_release)
+            out += [f"Vorherige Version / previous release: {previous}", ""]
         if self.report_folder:
-            out += [f"Bericht / report: `{self.report_folder}`", ""]
+            out += [f"Bericht / report: {markdown.code(self.report_folder)}", ""]
         out += [
             "| Datensatz / dataset | Zeilen / rows | geändert / changed | Fehler / errors "
             "| geschrieben / written | übersprungen / skipped |",
@@ -142,8 +146,8 @@ class RunSummary:
                 "|---|---|---:|---:|---|",
             ]
             for t in self.target_results:
-                cells = [t.target, "ja / yes" if t.ok else "NEIN / NO"]
-                cells += [str(t.files_transferred), str(t.files_skipped), t.message]
+                cells = [markdown.text(t.target), "ja / yes" if t.ok else "NEIN / NO"]
+                cells += [str(t.files_transferred), str(t.files_skipped), markdown.text(t.message)]
                 out.append("| " + " | ".join(cells) + " |")
         else:
             out.append("keine / none")

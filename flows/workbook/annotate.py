@@ -36,9 +36,16 @@ HEADINGS = (
 
 
 def annotated_path(source: Path) -> Path:
-    """`<stem>.fehler.<suffix>` beside the curator's file; a CSV's copy is an xlsx."""
-    stem = source.stem.removesuffix(".fehler")
+    """`<stem>.fehler.<suffix>` beside the curator's file; a CSV's copy is an xlsx.
+
+    Never the file imported: the copy of an annotated copy `daten.fehler.xlsx` is
+    `daten-2.fehler.xlsx`, of that `daten-3.fehler.xlsx`.
+    """
     suffix = source.suffix if source.suffix in (".xlsx", ".ods") else ".xlsx"
+    stem = source.stem
+    if stem.endswith(".fehler"):
+        base, _, number = stem.removesuffix(".fehler").rpartition("-")
+        stem = f"{base}-{int(number) + 1}" if base and number.isdigit() else f"{stem[:-7]}-2"
     return source.with_name(f"{stem}.fehler{suffix}")
 
 

@@ -15,8 +15,10 @@ from typing import TextIO
 
 from flows.check.validation import Validated, validate_raw
 from flows.common.files import replace_file
-from flows.common.report import Problem, Report
+from flows.common.guard import OutputOverInput, Paths, refuse_output_over_input
+from flows.common.report import UNREADABLE_RULES, Problem, Report
 from flows.common.report_html import write_html
+from flows.read.regular_file import NotRegularFile
 from flows.workbook import office
 from flows.workbook.annotate import annotate, annotated_path
 from flows.workbook.canonical import Changes, canonical_csv, changes_in_file, csv_text
@@ -29,12 +31,36 @@ from flows.workbook.sheets import read_workbook
 from flows.workbook.spreadsheet_csv import prepare_csv
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
-#: rules that mean the input could not be read at all (as flows.cli counts them)
-UNREADABLE_RULES = {"file_missing", "file_unreadable", "binary_file", "not_utf8"}
+
+
+def export_paths(path: Path, raw_dir: Path) -> Paths:
+    """Export reads raw/ and writes the workbook, never into raw/ (flows.common.guard)."""
+    return Paths().read_folder("--raw", raw_dir).write("FILE", path)
+
+
+def import_paths(path: Path, raw_dir: Path, html: Path | None = None) -> Paths:
+    """Import reads the file and raw/; it writes the report, the annotated copy of a
+    workbook, and raw/ only by its own atomic rewrite (apply), which is not declared."""
+    paths = Paths().read("FILE", path).read_folder("--raw", raw_dir)
+    if path.suffix.lower() in (".xlsx", ".ods"):
+        paths.write("annotated copy", annotated_path(path))
+    return paths.write_report("--html", html)
+
+
+def refused(paths: Paths) -> bool:
+    """Whether an output would replace or land in an input; said on stderr."""
+    try:
+        refuse_output_over_input(paths)
+    except OutputOverInput as clash:
+        sys.stderr.write(f"error: {clash}\n")
+        return True
+    return False
 
 
 def export_command(path: Path, raw_dir: Path, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    if refused(export_paths(path, raw_dir)):
+        return EXIT_UNREADABLE
     try:
         problems = export_workbook(raw_dir, path)
     except (ValueError, office.OfficeError, OSError) as error:
@@ -67,6 +93,8 @@ def import_command(
     path: Path, raw_dir: Path, html: Path | None = None, out: TextIO | None = None
 ) -> int:
     out = out or sys.stdout
+    if refused(import_paths(path, raw_dir, html)):
+        return EXIT_UNREADABLE
     with tempfile.TemporaryDirectory(prefix="workbook-import-") as scratch:
         try:
             checked = check_input(path, raw_dir, Path(scratch))
@@ -172,9 +200,13 @@ def beside(source: Path, folder: Path) -> None:
     if source.is_file():
         shutil.copyfile(source, folder / source.name)
     elif source.exists() or source.is_symlink():
+        kind = NotRegularFile(source.stat().st_mode) if source.exists() else None
+        german, english = (
+            (kind.german, kind.english) if kind else ("ein Link ins Leere", "a dangling link")
+        )
         raise Unreadable(
-            f"{source}: keine gewöhnliche Datei; raw/ hält nur Dateien",
-            f"{source}: not a regular file; raw/ holds files only",
+            f"{source}: keine gewöhnliche Datei, sondern {german}; raw/ hält nur Dateien",
+            f"{source}: not a regular file but {english}; raw/ holds files only",
         )
 
 
