@@ -138,7 +138,7 @@ def write_metadata(staging: Path) -> Path:
     # Parquet files, mostly without the GIL: they run beside the index and the
     # catalogue, which are Python and rdflib
     with ThreadPoolExecutor(max_workers=2) as pool:
-        dictionary = pool.submit(write_dictionary, staging)
+        dictionary = pool.submit(write_dictionary, staging, metadata)
         site_facts = pool.submit(prefetch_data_facts, staging)
         write_index(staging, issued, metadata)
         write_catalog(staging, issued, metadata)
