@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.cli_parser import parser
+from flows.common.settings import metadata_file
 
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
     from flows.common.report import Report
@@ -54,6 +55,7 @@ def exit_code(report: Report) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from flows.check.validation import validate_raw
+    from flows.describe.municipality import configured_website
 
     report = validate_raw(args.raw).report
     stream = sys.stdout if report.ok and not report.warnings else sys.stderr
@@ -61,21 +63,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.html is not None:
         from flows.common.report_html import write_html
 
-        write_html(report, args.html, source=str(args.raw))
+        write_html(report, args.html, source=str(args.raw), example_url=configured_website())
         stream.write(f"report: {args.html} (all problems: {args.html.with_suffix('.json')})\n")
     return exit_code(report)
 
 
 def cmd_workbook_export(args: argparse.Namespace) -> int:
+    from flows.describe.municipality import configured_municipality
     from flows.workbook.commands import export_command
+    from flows.workbook.layout import heading_for
 
-    return export_command(args.path, args.raw)
+    return export_command(args.path, args.raw, heading=heading_for(configured_municipality()))
 
 
 def cmd_workbook_import(args: argparse.Namespace) -> int:
+    from flows.describe.municipality import configured_website
     from flows.workbook.commands import import_command
 
-    return import_command(args.path, args.raw, html=args.html)
+    return import_command(args.path, args.raw, html=args.html, example_url=configured_website())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from flows.instance import init_command
+
+    return init_command(args)
 
 
 def unchanged_summary(args: argparse.Namespace) -> str | None:
@@ -132,11 +143,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
     from flows.publish.base import TargetError
-    from flows.publishing import PublishFailed
+    from flows.publishing import PublishFailed, flow_name
     from flows.release.store import LockBusy, StoreError
 
     try:
-        summary = nightly(
+        # named for the municipality of the metadata.toml in use (--metadata)
+        summary = nightly.with_options(name=flow_name("nightly"))(
             raw_dir=str(args.raw),
             output_dir=str(args.output),
             keep=args.keep,
@@ -213,10 +225,11 @@ def wait_for_lock(output: Path, wait_seconds: float) -> int | None:
 def cmd_publish(args: argparse.Namespace) -> int:
     configure_prefect()
     from flows.publish.base import TargetError
-    from flows.publishing import PublishFailed, publish_current
+    from flows.publishing import PublishFailed, flow_name, publish_current
 
     try:
-        lines = publish_current(output_dir=str(args.output), target_urls=args.target)
+        publish = publish_current.with_options(name=flow_name("publish"))
+        lines = publish(output_dir=str(args.output), target_urls=args.target)
     except (TargetError, PublishFailed) as error:
         sys.stderr.write(f"error: {error}\n")
         return EXIT_PUBLISH
@@ -296,6 +309,7 @@ def skip_pandera_strategies() -> None:
 
 HANDLERS = {
     "validate": cmd_validate,
+    "init": cmd_init,
     "run": cmd_run,
     "publish": cmd_publish,
     "serve": cmd_serve,
@@ -315,7 +329,12 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(args, "raw") and not args.raw.is_dir():
         sys.stderr.write(f"error: {args.raw} is not a folder of curated CSVs\n")
         return EXIT_USAGE
-    return args.handler(args)
+    metadata = getattr(args, "metadata", None)
+    if metadata is not None and not metadata.is_file():
+        sys.stderr.write(f"error: {metadata} is not a metadata.toml file\n")
+        return EXIT_USAGE
+    with metadata_file(metadata):
+        return args.handler(args)
 
 
 def command_line(argv: list[str] | None = None) -> int:

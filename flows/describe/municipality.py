@@ -239,3 +239,10 @@ def configured_municipality(path: Path | None = None) -> Municipality | None:
         return load_municipality(path)
     except MetadataError:
         return None
+
+
+def configured_website() -> str | None:
+    """The municipality's website, where metadata.toml names one: a report's example of
+    a valid address."""
+    municipality = configured_municipality()
+    return municipality.website if municipality else None

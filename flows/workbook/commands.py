@@ -22,7 +22,7 @@ from flows.workbook import office
 from flows.workbook.annotate import annotate, annotated_path
 from flows.workbook.canonical import Changes, canonical_csv, changes, csv_text
 from flows.workbook.export import export_workbook
-from flows.workbook.layout import curated_sheets
+from flows.workbook.layout import GENERIC_HEADING, curated_sheets
 from flows.workbook.locate import Placed, locate
 from flows.workbook.sheets import Unreadable, read_workbook
 from flows.workbook.spreadsheet_csv import read_spreadsheet_csv
@@ -32,10 +32,15 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 UNREADABLE_RULES = {"file_missing", "file_unreadable", "binary_file", "not_utf8"}
 
 
-def export_command(path: Path, raw_dir: Path, out: TextIO | None = None) -> int:
+def export_command(
+    path: Path,
+    raw_dir: Path,
+    out: TextIO | None = None,
+    heading: tuple[str, str] = GENERIC_HEADING,
+) -> int:
     out = out or sys.stdout
     try:
-        problems = export_workbook(raw_dir, path)
+        problems = export_workbook(raw_dir, path, heading)
     except (ValueError, office.OfficeError, OSError) as error:
         sys.stderr.write(f"error: {error}\n")
         return EXIT_UNREADABLE
@@ -61,7 +66,11 @@ class Checked:
 
 
 def import_command(
-    path: Path, raw_dir: Path, html: Path | None = None, out: TextIO | None = None
+    path: Path,
+    raw_dir: Path,
+    html: Path | None = None,
+    out: TextIO | None = None,
+    example_url: str | None = None,
 ) -> int:
     out = out or sys.stdout
     with tempfile.TemporaryDirectory(prefix="workbook-import-") as scratch:
@@ -72,7 +81,7 @@ def import_command(
             return EXIT_UNREADABLE
         report = checked.report
         if html is not None:
-            write_html(report, html, source=str(path))
+            write_html(report, html, source=str(path), example_url=example_url)
         if not report.ok:
             sys.stderr.write(report.to_text())
             sys.stderr.write(f"{raw_dir} unchanged.\n")
