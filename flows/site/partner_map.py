@@ -166,12 +166,23 @@ def _collides(box: tuple[float, float, float, float], taken: list[tuple]) -> boo
     )
 
 
-def home_marker(home: Home, frame: Frame) -> HomeMarker:
-    """The house; its name right of it (left near the edge), drawn before any city's."""
+def home_marker(home: Home, frame: Frame, cities: list[City]) -> HomeMarker:
+    """The house; its name right of it (left near the edge), else a line lower or higher,
+    wherever it covers no city's dot. It is placed before any city's name."""
     x, y = frame.project(home.longitude, home.latitude)
+    dots = [
+        (cx - 6, cy - 6, cx + 6, cy + 6)
+        for cx, cy in (frame.project(c.longitude, c.latitude) for c in cities)
+    ]
     width = CHARACTER_WIDTH * len(home.place)
-    label_x = x + 9 if x + 9 + width < WIDTH else x - 9 - width
-    return HomeMarker(home, x, y, round(label_x, 1), round(y + 4, 1))
+    sides = [x + 9, x - 9 - width] if x + 9 + width < WIDTH else [x - 9 - width]
+    lines = [y + 4 + step * LABEL_HEIGHT for step in (0, 1, -1, 2, -2)]
+    candidates = [(side, line) for line in lines for side in sides if side >= 0]
+    label_x, label_y = next(
+        (c for c in candidates if not _collides((c[0], c[1] - 10, c[0] + width, c[1] + 2), dots)),
+        candidates[0] if candidates else (x + 9, y + 4),
+    )
+    return HomeMarker(home, x, y, round(label_x, 1), round(label_y, 1))
 
 
 def markers(cities: list[City], frame: Frame, home: HomeMarker | None = None) -> list[Marker]:
@@ -226,7 +237,7 @@ class PartnerMap:
 def partner_map(cities: list[City], home: Home | None = None) -> PartnerMap:
     drawn = cities[:MAX_POINTS]
     frame = frame_around(drawn, home)
-    house = home_marker(home, frame) if home else None
+    house = home_marker(home, frame, drawn) if home else None
     return PartnerMap(
         WIDTH,
         round(frame.height, 1),
