@@ -102,6 +102,8 @@ def test_the_moers_release_is_named_for_moers(moers_release) -> None:
     shipments = pq.read_table(release / "aid_shipments.parquet")
     assert shipments.num_rows == 0 and "shipment_id" in shipments.column_names
     assert (release / "aid_shipments.csv").read_text(encoding="utf-8").startswith("shipment_id,")
+    assert "Noch keine Zeilen" in (release / "aid_shipments.html").read_text(encoding="utf-8")
+    assert "Noch keine Zeilen" not in (release / "events.html").read_text(encoding="utf-8")
 
 
 def test_moers_metadata_cites_its_regional_key_and_coordinates() -> None:

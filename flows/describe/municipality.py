@@ -26,6 +26,7 @@ from typing import Any
 
 from flows.common.settings import metadata_path
 from flows.describe.toml_keys import Keys, MetadataError
+from schemas.fields import HTTPS_URL as HTTPS_SOURCE
 
 #: the Länder by the first two digits of a Regionalschlüssel
 LANDS = {
@@ -48,7 +49,8 @@ LANDS = {
 }
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WIKIDATA_ID = re.compile(r"^Q[1-9][0-9]*$")
-HTTPS_URL = re.compile(r"^https://[^\s/]+\.[^\s/]+(/\S*)?$")
+#: the data's own rule for a source address (schemas.fields.HTTPS_URL)
+HTTPS_URL = re.compile(HTTPS_SOURCE.regex)
 #: German letters a slug spells out rather than drops
 TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
