@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -193,3 +194,24 @@ def test_init_then_run_publishes_a_first_empty_valid_release(prefect_env, tmp_pa
     # run from the instance's folder, its own metadata.toml is read: nothing changed
     again = command(["run"], env, cwd=folder)
     assert again.returncode == 0 and "nothing changed" in again.stdout.lower(), again.stdout
+
+
+def test_metadata_option_names_the_file_for_the_command_only(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "nowhere.toml"
+    args = ["validate", "--raw", str(MOERS / "raw"), "--html", str(tmp_path / "r.html")]
+    assert cli.main([*args, "--metadata", str(missing)]) == cli.EXIT_USAGE
+    assert "is not a metadata.toml file" in capsys.readouterr().err
+    before = os.environ.get("PARTNERSHIPS_METADATA")
+    assert cli.main([*args, "--metadata", str(MOERS / "metadata.toml")]) == cli.EXIT_OK
+    assert os.environ.get("PARTNERSHIPS_METADATA") == before
+
+
+def test_a_report_shows_the_municipalitys_website_as_an_example(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(MOERS / "raw", raw)
+    events = raw / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("https://", "http://", 1))
+    page = tmp_path / "report.html"
+    args = ["validate", "--raw", str(raw), "--html", str(page)]
+    assert cli.main([*args, "--metadata", str(MOERS / "metadata.toml")]) == cli.EXIT_INVALID
+    assert ">https://www.moers.de/<" in page.read_text(encoding="utf-8")
