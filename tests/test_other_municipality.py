@@ -215,3 +215,16 @@ def test_a_report_shows_the_municipalitys_website_as_an_example(tmp_path: Path) 
     args = ["validate", "--raw", str(raw), "--html", str(page)]
     assert cli.main([*args, "--metadata", str(MOERS / "metadata.toml")]) == cli.EXIT_INVALID
     assert ">https://www.moers.de/<" in page.read_text(encoding="utf-8")
+
+
+def test_the_workbook_is_headed_with_the_municipality(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "daten.xlsx"
+    metadata = ["--metadata", str(MOERS / "metadata.toml")]
+    assert cli.main(["workbook", "export", str(path), "--raw", str(MOERS / "raw"), *metadata]) == 0
+    notes = load_workbook(path).worksheets[0]
+    assert (notes["A1"].value, notes["B1"].value) == (
+        "Partnerschaftsdaten der Stadt Moers",
+        "Partnership data of the City of Moers",
+    )
