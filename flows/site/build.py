@@ -37,7 +37,7 @@ from flows.site import pages
 from flows.site.partner_map import MAX_POINTS, Home, outline_source, partner_map
 from flows.site.profile import profile_dataset
 from flows.site.texts import LANGUAGES, TEXTS, TYPE_LABELS
-from flows.site.timeline import build_timeline
+from flows.site.timeline import build_timeline, group_events
 from schemas import DATASETS, Dataset
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -168,6 +168,7 @@ def _timeline_context(facts: dict, language: str) -> dict:
         "lanes": timeline.lanes,
         "lanes_left_out": timeline.lanes_left_out,
         "names": facts["timeline"]["names"],
+        "groups": group_events(timeline.events, facts["timeline"]["names"]),
         "table_limit": TABLE_LIMIT,
         "precision_labels": pages.code_labels("date_precision", language),
         "event_labels": pages.code_labels("event_type", language),

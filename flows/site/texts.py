@@ -80,6 +80,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "timeline_desc": "Ereignisse je Partnerschaft. Ein Punkt ist ein taggenaues Datum, "
         "ein Balken ein Monat oder ein Jahr, wenn nur dieser bekannt ist.",
         "timeline_table": "Die Ereignisse als Tabelle",
+        "timeline_table_note": "nach Partnerschaft und Jahrzehnt, die ältesten zuerst.",
+        "jump_to": "Ereignisse je Partnerschaft",
+        "events_of": "Ereignisse: {city} ({n})",
+        "event": "Ereignis",
+        "scroll_hint": "Die Zeitleiste lässt sich seitlich verschieben; die Tabellen darunter "
+        "enthalten jedes Ereignis.",
         "timeline_aggregated": "{n} Ereignisse sind zu viele, um jedes zu zeichnen: "
         "die Balken zeigen die Zahl der Ereignisse je Jahrzehnt.",
         "timeline_lanes_left_out": "{n} weitere Partnerschaften sind nicht gezeichnet.",
@@ -168,6 +174,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "timeline_desc": "Events per partnership. A dot is a date known to the day, a bar "
         "a month or a year where only that is known.",
         "timeline_table": "The events as a table",
+        "timeline_table_note": "by partnership and decade, oldest first.",
+        "jump_to": "Events per partnership",
+        "events_of": "Events: {city} ({n})",
+        "event": "Event",
+        "scroll_hint": "The timeline scrolls sideways; the tables below hold every event.",
         "timeline_aggregated": "{n} events are too many to draw one by one: the bars show "
         "the number of events per decade.",
         "timeline_lanes_left_out": "{n} more partnerships are not drawn.",

@@ -6,6 +6,10 @@ from `date_start` to `date_end`, never a point on an invented day. Beyond MAX_EV
 events the lanes show how many events fall into each decade instead, for the first
 MAX_LANES partnerships (a million events must not become a million SVG elements), and
 the page says so.
+
+The table beside the picture lists the same events grouped by partnership and, within
+each, by decade (`group_events`): two hundred events in one table are a wall of rows
+on a phone, thirteen short tables with a heading each can be skimmed and jumped to.
 """
 
 from __future__ import annotations
@@ -86,6 +90,45 @@ class Timeline:
     @property
     def aggregated(self) -> bool:
         return self.total_events > MAX_EVENTS
+
+
+@dataclass(frozen=True)
+class Decade:
+    first_year: int
+    events: list[Event]
+
+    @property
+    def label(self) -> str:
+        return f"{self.first_year}–{self.first_year + 9}"
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    """One partnership's events, oldest first, split into decades."""
+
+    partnership_id: str
+    name: str
+    decades: list[Decade]
+
+    @property
+    def count(self) -> int:
+        return sum(len(d.events) for d in self.decades)
+
+
+def group_events(events: list[Event], names: dict[str, str]) -> list[EventGroup]:
+    """The events by partnership (ordered by city name) and decade (oldest first)."""
+    by_partnership: dict[str, dict[int, list[Event]]] = {}
+    for e in sorted(events, key=lambda e: (e.start, e.end, e.title)):
+        decades = by_partnership.setdefault(e.partnership_id, {})
+        decades.setdefault(e.start.year - e.start.year % 10, []).append(e)
+    return [
+        EventGroup(
+            partnership,
+            names.get(partnership, partnership),
+            [Decade(year, found) for year, found in sorted(by_partnership[partnership].items())],
+        )
+        for partnership in sorted(by_partnership, key=lambda p: (names.get(p, p), p))
+    ]
 
 
 def read_events(folder: Path) -> tuple[pa.Table, int]:

@@ -62,6 +62,8 @@ class PageVisit:
     axe_violations: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     screenshots: list[Path] = field(default_factory=list)
+    #: the document's scroll width at each viewport width: wider means the page overflows
+    scroll_widths: dict[int, int] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -141,10 +143,11 @@ class Chromium:
                 visit.axe_violations = run_axe(tab)
             if screenshots is not None:
                 screenshots.mkdir(parents=True, exist_ok=True)
-                stem = name or Path(url).stem
-                for width in widths:
-                    tab.set_viewport_size({"width": width, "height": 900})
-                    shot = screenshots / f"{stem}-{width}.png"
+            for width in widths:
+                tab.set_viewport_size({"width": width, "height": 900})
+                visit.scroll_widths[width] = tab.evaluate("document.documentElement.scrollWidth")
+                if screenshots is not None:
+                    shot = screenshots / f"{name or Path(url).stem}-{width}.png"
                     tab.screenshot(path=str(shot), full_page=True)
                     visit.screenshots.append(shot)
         finally:
