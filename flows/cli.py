@@ -11,38 +11,33 @@ not 0 or 5. `alerts test` exits 1 when a channel failed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.cli_parser import parser
+from flows.cli_operations import (
+    cmd_alerts_test,
+    cmd_diff,
+    cmd_publish,
+    cmd_rollback,
+    cmd_serve,
+    configure_prefect,
+)
+from flows.cli_parser import (
+    EXIT_BUSY,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_PUBLISH,
+    EXIT_USAGE,
+    parser,
+)
 from flows.cli_paths import OutputOverInput, paths_of, refuse_output_over_input
+from flows.common.settings import metadata_file
 
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
     from flows.common.report import Report
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUSY, EXIT_OUTPUT = 0, 1, 2, 3, 4
-EXIT_PUBLISH = 5
-
-
-def project_home() -> Path:
-    """The project folder in a checkout; the working directory otherwise."""
-    root = Path(__file__).resolve().parents[1]
-    return root if (root / "pyproject.toml").exists() else Path.cwd()
-
-
-def configure_prefect() -> None:
-    """Defaults for the embedded Prefect server; explicit settings always win."""
-    defaults = {
-        "PREFECT_HOME": str(project_home() / ".prefect"),
-        # telemetry writes to SQLite while the server starts: "database is locked"
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-    }
-    for name, value in defaults.items():
-        os.environ.setdefault(name, value)
 
 
 def exit_code(report: Report) -> int:
@@ -55,6 +50,7 @@ def exit_code(report: Report) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from flows.check.validation import validate_raw
+    from flows.describe.municipality import configured_website
 
     report = validate_raw(args.raw).report
     stream = sys.stdout if report.ok and not report.warnings else sys.stderr
@@ -62,21 +58,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.html is not None:
         from flows.common.report_html import write_html
 
-        write_html(report, args.html, source=str(args.raw))
+        write_html(report, args.html, source=str(args.raw), example_url=configured_website())
         stream.write(f"report: {args.html} (all problems: {args.html.with_suffix('.json')})\n")
     return exit_code(report)
 
 
 def cmd_workbook_export(args: argparse.Namespace) -> int:
+    from flows.describe.municipality import configured_municipality
     from flows.workbook.commands import export_command
+    from flows.workbook.layout import heading_for
 
-    return export_command(args.path, args.raw)
+    return export_command(args.path, args.raw, heading=heading_for(configured_municipality()))
 
 
 def cmd_workbook_import(args: argparse.Namespace) -> int:
+    from flows.describe.municipality import configured_website
     from flows.workbook.commands import import_command
 
-    return import_command(args.path, args.raw, html=args.html)
+    return import_command(args.path, args.raw, html=args.html, example_url=configured_website())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from flows.instance import init_command
+
+    return init_command(args)
 
 
 def unchanged_summary(args: argparse.Namespace) -> str | None:
@@ -133,11 +138,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     configure_prefect()
     from flows.nightly import InvalidInput, nightly
     from flows.publish.base import TargetError
-    from flows.publishing import PublishFailed
+    from flows.publishing import PublishFailed, flow_name
     from flows.release.store import LockBusy, StoreError
 
     try:
-        summary = nightly(
+        # named for the municipality of the metadata.toml in use (--metadata)
+        summary = nightly.with_options(name=flow_name("nightly"))(
             raw_dir=str(args.raw),
             output_dir=str(args.output),
             keep=args.keep,
@@ -211,79 +217,6 @@ def wait_for_lock(output: Path, wait_seconds: float) -> int | None:
         return EXIT_OUTPUT
 
 
-def cmd_publish(args: argparse.Namespace) -> int:
-    configure_prefect()
-    from flows.publish.base import TargetError
-    from flows.publishing import PublishFailed, publish_current
-
-    try:
-        lines = publish_current(output_dir=str(args.output), target_urls=args.target)
-    except (TargetError, PublishFailed) as error:
-        sys.stderr.write(f"error: {error}\n")
-        return EXIT_PUBLISH
-    for line in lines:
-        print(line)
-    return EXIT_OK
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    configure_prefect()
-    from flows.deploy import NoServer, serve
-
-    try:
-        serve(args.raw, args.output, keep=args.keep)
-    except NoServer as error:
-        sys.stderr.write(f"error: {error}\n")
-        return EXIT_USAGE
-    return EXIT_OK
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    from flows.release.rollback import diff_releases
-    from flows.release.store import ReleaseStore, StoreError
-
-    try:
-        changes = diff_releases(ReleaseStore(args.output, keep=1), args.old, args.new)
-    except StoreError as error:
-        sys.stderr.write(f"error: {error}\n")
-        return EXIT_USAGE
-    sys.stdout.write(changes.to_markdown() if args.markdown else changes.to_text())
-    return EXIT_OK
-
-
-def cmd_rollback(args: argparse.Namespace) -> int:
-    from flows.release.rollback import rollback
-    from flows.release.store import LockBusy, ReleaseStore, StoreError
-
-    try:
-        previous = rollback(ReleaseStore(args.output, keep=1), args.release)
-    except LockBusy as busy:
-        sys.stderr.write(f"error: {busy}\n")
-        return EXIT_BUSY
-    except StoreError as error:
-        sys.stderr.write(f"error: {error}\n")
-        return EXIT_USAGE
-    print(f"{args.output} now shows release {args.release} (was {previous or 'nothing'})")
-    return EXIT_OK
-
-
-def cmd_alerts_test(args: argparse.Namespace) -> int:
-    from flows.alerts.notify import send_test_messages
-
-    results = send_test_messages()
-    if not any(results.values()):
-        sys.stderr.write(
-            "error: no alert channel configured: set PARTNERSHIPS_ALERT_CURATORS and "
-            "PARTNERSHIPS_ALERT_OPERATORS or [alerts] in metadata.toml (docs/alerts.md)\n"
-        )
-        return EXIT_USAGE
-    for audience, deliveries in results.items():
-        for line in [d.summary() for d in deliveries] or [f"{audience}: no channel configured"]:
-            print(line)
-    failed = any(not d.ok for deliveries in results.values() for d in deliveries)
-    return EXIT_INVALID if failed else EXIT_OK
-
-
 def skip_pandera_strategies() -> None:
     """Keep pandera from importing hypothesis into a command's process.
 
@@ -297,6 +230,7 @@ def skip_pandera_strategies() -> None:
 
 HANDLERS = {
     "validate": cmd_validate,
+    "init": cmd_init,
     "run": cmd_run,
     "publish": cmd_publish,
     "serve": cmd_serve,
@@ -316,12 +250,17 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(args, "raw") and not args.raw.is_dir():
         sys.stderr.write(f"error: {args.raw} is not a folder of curated CSVs\n")
         return EXIT_USAGE
-    try:  # before the command writes anything
-        refuse_output_over_input(paths_of(args))
-    except OutputOverInput as clash:
-        sys.stderr.write(f"error: {clash}\n")
+    metadata = getattr(args, "metadata", None)
+    if metadata is not None and not metadata.is_file():
+        sys.stderr.write(f"error: {metadata} is not a metadata.toml file\n")
         return EXIT_USAGE
-    return args.handler(args)
+    with metadata_file(metadata):
+        try:  # before the command writes anything
+            refuse_output_over_input(paths_of(args))
+        except OutputOverInput as clash:
+            sys.stderr.write(f"error: {clash}\n")
+            return EXIT_USAGE
+        return args.handler(args)
 
 
 def command_line(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""The `partnerships` command's arguments: subcommands, options and their help.
+"""The `partnerships` command's arguments (subcommands, options and their help) and
+its exit codes.
 
 Kept apart from flows.cli, which runs the commands, so that each stays readable;
 the handlers are passed in by name.
@@ -9,6 +10,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+
+#: 0 done; 1 the curated files are invalid; 2 usage error or unreadable input; 3 another
+#: run holds the lock; 4 the output folder cannot be written; 5 a --target failed
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_BUSY, EXIT_OUTPUT = 0, 1, 2, 3, 4
+EXIT_PUBLISH = 5
 
 HTML_HELP = "also write the report as one HTML page (and its JSON beside it, PATH.json)"
 
@@ -30,7 +36,7 @@ def parser(handlers: dict[str, Callable[[argparse.Namespace], int]]) -> argparse
     """The command line; handlers run each (sub)command by its name."""
     root = argparse.ArgumentParser(
         prog="partnerships",
-        description="Validate and publish the open data on Dortmund's partnerships.",
+        description="Validate and publish a municipality's partnerships as open data.",
     )
     commands = root.add_subparsers(dest="command", required=True)
 
@@ -38,6 +44,7 @@ def parser(handlers: dict[str, Callable[[argparse.Namespace], int]]) -> argparse
     validate.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
     validate.add_argument("--html", type=Path, metavar="PATH", help=HTML_HELP)
     validate.set_defaults(handler=handlers["validate"])
+    add_init_command(commands, handlers)
 
     run = commands.add_parser("run", help="run the nightly flow once under Prefect")
     run.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
@@ -73,6 +80,8 @@ def parser(handlers: dict[str, Callable[[argparse.Namespace], int]]) -> argparse
     keep_help = "releases to keep (default: $PARTNERSHIPS_KEEP_RELEASES or 30)"
     for command in (run, serve):
         command.add_argument("--keep", type=keep_count, default=None, help=keep_help)
+    for command in (validate, run, publish, serve):
+        add_metadata_option(command)
 
     diff = commands.add_parser("diff", help="changes between two kept releases")
     diff.add_argument("old", help="release id, e.g. 2026-01-01-0123456789")
@@ -93,7 +102,50 @@ def parser(handlers: dict[str, Callable[[argparse.Namespace], int]]) -> argparse
         "test", help="send a test message to every configured channel and say which worked"
     )
     test.set_defaults(handler=handlers["alerts test"])
+    add_metadata_option(test)
     return root
+
+
+METADATA_HELP = (
+    "the instance's metadata.toml (default: $PARTNERSHIPS_METADATA, else metadata.toml "
+    "in the current folder, else the project's)"
+)
+
+
+def add_metadata_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--metadata", type=Path, metavar="FILE", help=METADATA_HELP)
+
+
+def add_init_command(commands, handlers) -> None:
+    init = commands.add_parser(
+        "init",
+        help="start a new instance for a municipality: raw/ with headers, metadata.toml, README",
+        description="Write DIR (new or empty) with raw/ holding each curated file's header, "
+        "metadata.toml filled from these arguments and a German README for the curators. "
+        "Then: partnerships run --raw DIR/raw --metadata DIR/metadata.toml --output DIR/output",
+    )
+    init.add_argument("folder", type=Path, metavar="DIR", help="the new instance's folder")
+    init.add_argument(
+        "--name", required=True, help='as the municipality calls itself: "Stadt Moers"'
+    )
+    init.add_argument(
+        "--regional-key",
+        required=True,
+        metavar="KEY",
+        help="its 12-digit Amtlicher Regionalschlüssel (ARS), e.g. 051700024024",
+    )
+    init.add_argument("--website", metavar="URL", help="its web site: https://www.moers.de/")
+    init.add_argument(
+        "--base-url", metavar="URL", help="where the files will be downloadable (ask the portal)"
+    )
+    init.add_argument("--kind", help='default: the first word of --name ("Stadt")')
+    init.add_argument("--place", help='default: the rest of --name ("Moers")')
+    init.add_argument("--slug", help="for file, package and flow names; default: from the place")
+    init.add_argument("--name-en", help='English name: "City of Moers" (default for Stadt)')
+    init.add_argument(
+        "--genitive-de", help='German genitive: "der Stadt Moers" (default for Stadt, Gemeinde)'
+    )
+    init.set_defaults(handler=handlers["init"])
 
 
 def add_workbook_commands(commands, handlers) -> None:
@@ -102,6 +154,7 @@ def add_workbook_commands(commands, handlers) -> None:
     export = actions.add_parser("export", help="write raw/ into one workbook to edit")
     export.add_argument("path", type=Path, help="the workbook to write: NAME.xlsx or NAME.ods")
     export.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    add_metadata_option(export)
     export.set_defaults(handler=handlers["workbook export"])
     load = actions.add_parser(
         "import",
@@ -110,4 +163,5 @@ def add_workbook_commands(commands, handlers) -> None:
     load.add_argument("path", type=Path, help="NAME.xlsx, NAME.ods or a dataset's NAME.csv")
     load.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
     load.add_argument("--html", type=Path, metavar="PATH", help=HTML_HELP)
+    add_metadata_option(load)
     load.set_defaults(handler=handlers["workbook import"])

@@ -1,4 +1,4 @@
-"""The nightly schedule: every night at 02:00 in Dortmund, on a real Prefect server.
+"""The nightly schedule: every night at 02:00 Europe/Berlin, on a real Prefect server.
 
 `partnerships serve` registers the deployment and runs its flow runs in this process
 (one machine). `prefect deploy` with the repository's prefect.yaml registers the same
@@ -73,11 +73,13 @@ def serve(
     """Register the nightly deployment and run its flow runs until interrupted."""
     require_server()
     from flows.nightly import nightly
+    from flows.publishing import flow_name
 
-    nightly.serve(
+    # named for the municipality of the metadata.toml in use, as `--metadata` sets it
+    nightly.with_options(name=flow_name("nightly")).serve(
         name=name,
         schedule=nightly_schedule(),
         parameters=deployment_parameters(raw_dir, output_dir, keep),
         description="Validate raw/ and publish a new release, every night at 02:00 Europe/Berlin",
-        tags=["dortmund-partnerships"],
+        tags=[flow_name()],
     )

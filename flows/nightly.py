@@ -22,7 +22,7 @@ from flows.release import summary
 from flows.release.notes import ReleaseNotes
 from flows.release.store import ReleaseStore, StoreError
 
-FLOW_NAME = "dortmund-partnerships-nightly"
+FLOW_NAME = publish_targets.flow_name("nightly")
 #: failures the command line explains itself (LockBusy is a StoreError)
 EXPECTED_FAILURES = (
     StoreError,

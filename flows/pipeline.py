@@ -28,6 +28,7 @@ from flows.common.memory import return_freed_memory
 from flows.common.report import Report
 from flows.common.report_html import write_html
 from flows.describe.datapackage import write_datapackage
+from flows.describe.municipality import configured_website
 from flows.release import summary
 from flows.release.manifest import file_digests, input_hashes, release_id_of, unchanged_release
 from flows.release.notes import ReleaseNotes, write_release_notes
@@ -139,8 +140,8 @@ def write_metadata(staging: Path) -> Path:
     # Parquet files, mostly without the GIL: they run beside the index and the
     # catalogue, which are Python and rdflib
     with ThreadPoolExecutor(max_workers=2) as pool:
-        dictionary = pool.submit(write_dictionary, staging)
-        site_facts = pool.submit(prefetch_data_facts, staging)
+        dictionary = pool.submit(write_dictionary, staging, metadata)
+        site_facts = pool.submit(prefetch_data_facts, staging, metadata)
         write_index(staging, issued, metadata)
         write_catalog(staging, issued, metadata)
         dictionary.result()
@@ -189,7 +190,7 @@ def save_report(
     faults.pause("write-report")
     (folder / "report.json").write_text(report.to_json(), encoding="utf-8")
     (folder / "report.md").write_text(report.to_markdown(), encoding="utf-8")
-    write_html(report, folder / "report.html", with_json=False)
+    write_html(report, folder / "report.html", with_json=False, example_url=configured_website())
     for name, rows in (rejects or {}).items():
         pl.from_pandas(rows).write_csv(folder / f"rejects-{name}.csv", line_terminator="\r\n")
     kept = sorted(p for p in store.reports.iterdir() if p.is_dir())

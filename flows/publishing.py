@@ -12,13 +12,25 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
+from flows.describe.municipality import configured_municipality
 from flows.publish import targets
 from flows.publish.base import PublishResult, TargetError, TransientTargetError
 from flows.release.store import ReleaseStore
 
 RETRIES = 3
 RETRY_DELAYS_SECONDS = [5, 30, 120]
-PUBLISH_FLOW_NAME = "dortmund-partnerships-publish"
+
+
+def flow_name(purpose: str | None = None) -> str:
+    """ "moers-partnerships-nightly": the flows, their deployment and its tag carry the
+    municipality's slug from metadata.toml, read when a flow is defined (also by
+    `prefect deploy`); without a readable [municipality], "partnerships-nightly"."""
+    municipality = configured_municipality()
+    slug = [municipality.slug] if municipality else []
+    return "-".join([*slug, "partnerships", *([purpose] if purpose else [])])
+
+
+PUBLISH_FLOW_NAME = flow_name("publish")
 
 
 class PublishFailed(Exception):

@@ -1,4 +1,4 @@
-"""Aid deliveries and campaigns that Dortmund sent to partner cities."""
+"""Aid deliveries and campaigns that a municipality sent to partner cities."""
 
 from __future__ import annotations
 
@@ -115,10 +115,15 @@ class AidShipments(dates.PartialDateRules, DeepLinkRules):
             "sheet_de": "Hilfslieferungen",
             "blame": {"day_needs_month": "day", "real_calendar_date": "day"},
             "min_rows": 0,
-            "title_de": "Hilfslieferungen an Partnerstädte der Stadt Dortmund",
-            "title_en": "Aid shipments to partner cities of the City of Dortmund",
+            #: titles and descriptions are templates filled from metadata.toml's
+            #: [municipality] table ({genitive_de}, {name_en}); keywords get its place added
+            "title_de": "Hilfslieferungen an Partnerstädte {genitive_de}",
+            "title_en": "Aid shipments to partner cities of the {name_en}",
             "description_de": "Belegte Hilfslieferungen und Hilfsaktionen an Partnerstädte "
             "mit Datum, Verkehrsmittel, Art der Güter und Empfänger.",
             "description_en": "Documented aid deliveries and campaigns to partner cities with "
             "date, means of transport, kind of goods and recipient.",
+            "keywords_de": ["Hilfslieferung", "Hilfsaktion", "Partnerstadt"],
+            "keywords_en": ["aid shipment", "relief campaign", "partner city"],
+            "themes": ["INTR", "SOCI"],
         }

@@ -50,4 +50,8 @@ class CodelistEntries(pa.DataFrameModel):
             "title_en": "Code lists of the partnership data",
             "description_de": "Alle Codes der Datensätze mit deutscher und englischer Bezeichnung.",
             "description_en": "Every code used in the datasets with its German and English label.",
+            #: keywords get the place of metadata.toml's [municipality] added
+            "keywords_de": ["Codeliste", "Städtepartnerschaft"],
+            "keywords_en": ["code list", "twin towns"],
+            "themes": ["INTR"],
         }

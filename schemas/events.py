@@ -91,10 +91,15 @@ class Events(dates.PartialDateRules, SourceNoteRules):
                 "home_page_needs_document": "source_url",
             },
             "min_rows": 0,
-            "title_de": "Ereignisse der Partnerschaften der Stadt Dortmund",
-            "title_en": "Events of the partnerships of the City of Dortmund",
+            #: titles and descriptions are templates filled from metadata.toml's
+            #: [municipality] table ({genitive_de}, {name_en}); keywords get its place added
+            "title_de": "Ereignisse der Partnerschaften {genitive_de}",
+            "title_en": "Events of the partnerships of the {name_en}",
             "description_de": "Ratsbeschlüsse, Erklärungen, Besuche, Veranstaltungen und "
             "Resolutionen der Partnerschaften, datiert in ihrer belegten Genauigkeit.",
             "description_en": "Council decisions, declarations, visits, events and resolutions "
             "of the partnerships, dated at their documented precision.",
+            "keywords_de": ["Ratsbeschluss", "Besuch", "Städtepartnerschaft"],
+            "keywords_en": ["council decision", "visit", "twin towns"],
+            "themes": ["INTR", "GOVE"],
         }

@@ -1,4 +1,4 @@
-"""The City of Dortmund's partnerships: one row per partner city or project partner."""
+"""A municipality's partnerships: one row per partner city or project partner."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ PRIMARY_KEY = ["partnership_id"]
 
 
 class Partnerships(SourceNoteRules):
-    """Partnerships of the City of Dortmund / Partnerschaften der Stadt Dortmund."""
+    """Partnerships of a municipality / Partnerschaften einer Kommune."""
 
     partnership_id: Text = column(
         label_de="Partnerschaft (Kennung)",
@@ -158,11 +158,19 @@ class Partnerships(SourceNoteRules):
                 "coordinates_come_in_pairs": "longitude",
                 "home_page_needs_document": "source_url",
             },
-            "min_rows": 1,
-            "title_de": "Partnerschaften der Stadt Dortmund",
-            "title_en": "Partnerships of the City of Dortmund",
-            "description_de": "Städte-, Projekt- und Solidaritätspartnerschaften der Stadt "
-            "Dortmund mit Art, Stand, Gründungsjahr und Lage der Partnerstadt.",
-            "description_en": "City, project and solidarity partnerships of the City of "
-            "Dortmund with their kind, state, year of establishment and location.",
+            #: header-only only while every curated file is (a new instance's first
+            #: release); emptied beside rows it is refused (flows.check.validation)
+            "min_rows": 0,
+            "empty_only_with_all": True,
+            #: titles and descriptions are templates filled from metadata.toml's
+            #: [municipality] table ({genitive_de}, {name_en}); keywords get its place added
+            "title_de": "Partnerschaften {genitive_de}",
+            "title_en": "Partnerships of the {name_en}",
+            "description_de": "Städte-, Projekt- und Solidaritätspartnerschaften {genitive_de} "
+            "mit Art, Stand, Gründungsjahr und Lage der Partnerstadt.",
+            "description_en": "City, project and solidarity partnerships of the {name_en} "
+            "with their kind, state, year of establishment and location.",
+            "keywords_de": ["Städtepartnerschaft", "Partnerstadt", "Internationales"],
+            "keywords_en": ["twin towns", "partner city", "international relations"],
+            "themes": ["INTR", "GOVE"],
         }

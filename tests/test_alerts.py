@@ -357,7 +357,7 @@ def test_alerts_test_says_which_channel_worked(
     assert f"curators: mailto://127.0.0.1:{smtp_server.port}/…: sent" in out
     assert f"operators: json://127.0.0.1:{webhook.port}/…: sent" in out
     [mail] = smtp_server.mails
-    assert mail.subject == "Partnerschaften Dortmund: Testnachricht"
+    assert mail.subject == "Partnerschaften: Testnachricht"  # metadata.toml names no place
     assert webhook.bodies[0]["title"] == mail.subject and webhook.bodies[0]["type"] == "info"
 
     webhook.status = 500

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flows import pipeline
 from flows.describe.dictionary import DICTIONARY_NAME, dictionary_markdown
+from flows.describe.metadata import load_metadata
 from flows.describe.sources import ROWS_SHOWN, cited_rows, read_curated
 from schemas import DATASETS
 from schemas.codelists import labelled
@@ -27,8 +28,10 @@ def test_committed_dictionary_is_up_to_date() -> None:
 
 def test_every_dataset_and_column_is_described() -> None:
     page = dictionary_markdown()
+    described = load_metadata().datasets
     for ds in DATASETS:
-        heading = f"## `{ds.name}`: {ds.meta['title_de']} / {ds.meta['title_en']}"
+        titles = described[ds.name]
+        heading = f"## `{ds.name}`: {titles.title_de} / {titles.title_en}"
         section = page[page.index(heading) :].split("\n## ")[0]
         for c in ds.columns:
             row = next(line for line in section.splitlines() if line.startswith(f"| `{c.name}` |"))

@@ -45,34 +45,66 @@ def test_shipped_metadata_has_dortmunds_defaults() -> None:
     assert set(metadata.datasets) == {ds.name for ds in DATASETS}
 
 
-def test_titles_come_from_the_models_unless_overridden() -> None:
+def test_titles_come_from_the_models_filled_for_the_municipality_unless_overridden() -> None:
     events = next(ds for ds in DATASETS if ds.name == "events")
-    assert load_metadata().datasets["events"].title_en == events.meta["title_en"]
-    raw = changed("datasets.events.title_en", "Partnership events")
+    assert events.meta["title_en"] == "Events of the partnerships of the {name_en}"
+    described = load_metadata().datasets["events"]
+    assert described.title_en == "Events of the partnerships of the City of Dortmund"
+    assert described.title_de == "Ereignisse der Partnerschaften der Stadt Dortmund"
+    raw = changed("datasets", {"events": {"title_en": "Partnership events"}})
     assert parse_metadata(raw).datasets["events"].title_en == "Partnership events"
+
+
+def test_what_follows_from_the_municipality_may_be_left_out() -> None:
+    raw = {"municipality": SHIPPED["municipality"], "catalog": {"base_url": "https://x.org/d/"}}
+    metadata = parse_metadata(raw)
+    assert metadata.title_en == "International relations of the City of Dortmund"
+    assert metadata.description_en.endswith("of the City of Dortmund's twinning relations.")
+    assert metadata.publisher.name == metadata.attribution == "Stadt Dortmund"
+    assert metadata.contact_point == metadata.publisher
+    assert metadata.license.id == "dl-by-de/2.0" and metadata.languages == ("de",)
+    assert metadata.accrual_periodicity == "DAILY" and metadata.geocoding_level == "municipality"
+    partnerships = metadata.datasets["partnerships"]
+    assert partnerships.keywords_de[-1] == "Dortmund" and partnerships.themes == ("INTR", "GOVE")
+    # the shipped file leaves these out too: what it says equals the defaults
+    assert load_metadata().datasets == metadata.datasets
+
+
+def test_the_regional_key_may_stay_in_spatial_as_in_older_files() -> None:
+    raw = changed("municipality.regional_key", None)
+    raw["spatial"]["regional_key"] = "059130000000"
+    assert parse_metadata(raw).regional_key == "059130000000"
 
 
 @pytest.mark.parametrize("license_id", sorted(LICENSES))
 def test_every_offered_licence_can_be_chosen(license_id: str) -> None:
     raw = changed("license.id", license_id)
     if not LICENSES[license_id].needs_attribution:
-        del raw["license"]["attribution"]
+        raw["license"].pop("attribution", None)
     assert parse_metadata(raw).license.uri.endswith(license_id)
 
 
 @pytest.mark.parametrize(
     ("key", "value", "named"),
     [
-        ("license.id", None, "license.id: is missing"),
+        ("municipality", None, "municipality: is missing"),
+        ("municipality.name", None, "municipality.name: is missing"),
+        ("municipality.regional_key", None, "municipality.regional_key: is missing"),
+        ("municipality.regional_key", "05913000", "municipality.regional_key: '05913000' is not"),
+        (
+            "municipality.regional_key",
+            "179130000000",
+            "municipality.regional_key: '179130000000' starts with 17",
+        ),
         ("license.id", "mit", "license.id: 'mit' is not one of"),
-        ("license.attribution", None, "license.attribution: is missing"),
         ("catalog.base_url", "https://example.org/data", "catalog.base_url: must end with '/'"),
         ("catalog.base_url", "ftp:/nowhere", "catalog.base_url: 'ftp:/nowhere': ist keine"),
         # rdflib refuses these in an IRI: refused here, with the character and its place
         (
-            "publisher.url",
+            "municipality.website",
             'https://www.dortmund.de/"><script>',
-            "publisher.url: 'https://www.dortmund.de/\"><script>': Zeichen '\"' an Stelle 25",
+            "municipality.website: 'https://www.dortmund.de/\"><script>': "
+            "Zeichen '\"' an Stelle 25",
         ),
         ("contact_point.url", "https://a.de/x>y", "contact_point.url: 'https://a.de/x>y': Zeichen"),
         (
@@ -81,14 +113,14 @@ def test_every_offered_licence_can_be_chosen(license_id: str) -> None:
             "contact_point.url: 'https://a.de/a b': Zeichen ' ' an Stelle 15",
         ),
         (
-            "publisher.url",
+            "municipality.website",
             "https://a.de/%zz",
-            "publisher.url: 'https://a.de/%zz': auf '%' an Stelle 14 folgen nicht",
+            "municipality.website: 'https://a.de/%zz': auf '%' an Stelle 14 folgen nicht",
         ),
         (
-            "publisher.url",
+            "municipality.website",
             "https://user:pw@a.de/",
-            "publisher.url: 'https://user:pw@a.de/': ist keine Adresse der Form",
+            "municipality.website: 'https://user:pw@a.de/': ist keine Adresse der Form",
         ),
         ("contact_point.email", 'a"b@stadtdo.de', "contact_point.email: 'a\"b@stadtdo.de'"),
         ("catalog.title_de", "  ", "catalog.title_de: must be a non-empty text"),
@@ -96,15 +128,15 @@ def test_every_offered_licence_can_be_chosen(license_id: str) -> None:
         ("catalog.languages", ["DE"], "catalog.languages: 'DE' is not an ISO 639-1 language code"),
         ("catalog.languages", ["deu"], "catalog.languages: 'deu' is not an ISO 639-1 language"),
         ("catalog.accrual_periodicity", "HOURLY", "catalog.accrual_periodicity:"),
-        ("publisher.name", None, "publisher.name: is missing"),
+        ("publisher", "Stadt", "publisher: must be a table"),
         ("contact_point.url", None, "contact_point: needs an email or a url"),
         ("contact_point.email", "not-an-address", "contact_point.email: 'not-an-address'"),
-        ("spatial.regional_key", "05913000", "spatial.regional_key: must be the 12-digit"),
+        ("spatial.regional_key", "059130000001", "spatial.regional_key: '059130000001' differs"),
         ("spatial.level", "village", "spatial.level: 'village' is not one of"),
-        ("datasets.events.themes", ["INTR", "XXXX"], "datasets.events.themes: 'XXXX'"),
-        ("datasets.events.keywords_en", [], "datasets.events.keywords_en: must be a non-empty"),
-        ("datasets.codelists", None, "datasets.codelists: is missing"),
-        ("datasets.weather", {"themes": ["ENVI"]}, "datasets.weather: is not a published"),
+        ("datasets", {"events": {"themes": ["INTR", "X"]}}, "datasets.events.themes: 'X'"),
+        ("datasets", {"events": {"keywords_en": []}}, "datasets.events.keywords_en: must be"),
+        ("datasets", {"codelists": "none"}, "datasets.codelists: must be a table"),
+        ("datasets", {"weather": {"themes": ["ENVI"]}}, "datasets.weather: is not a published"),
     ],
 )
 def test_bad_values_are_refused_naming_the_key(key: str, value: object, named: str) -> None:

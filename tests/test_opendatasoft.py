@@ -114,7 +114,7 @@ def test_list_cells_are_quoted_so_semicolons_stay_inside(release: Path) -> None:
 )
 def test_a_theme_label_with_a_comma_stays_one_theme(themes: dict[str, str]) -> None:
     raw = changed("opendatasoft.themes", themes)
-    raw["datasets"]["events"]["themes"] = list(themes)
+    raw["datasets"] = {"events": {"themes": list(themes)}}
     metadata = parse_metadata(raw)
     rows = read_semicolon_csv(index_csv(metadata, dt.date(2025, 1, 1)).encode("utf-8"))
     events = next(row for row in rows if row["name"] == "events")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shlex
+import tomllib
 
 import pandas as pd
 from conftest import REPO
@@ -82,3 +84,28 @@ def test_every_folder_in_the_layout_table_exists() -> None:
 def test_every_stage_package_is_in_the_layout_table() -> None:
     stages = sorted(f"flows/{p.parent.name}/" for p in (REPO / "flows").glob("*/__init__.py"))
     assert set(stages) <= set(layout_folders())
+
+
+def another_municipality_commands() -> list[list[str]]:
+    block = README.split("<!-- another-municipality:start", 1)[1]
+    block = block.split("<!-- another-municipality:end -->", 1)[0]
+    lines = block.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
+    return [shlex.split(line.split("#", 1)[0]) for line in lines if line.strip()]
+
+
+def test_another_municipality_needs_three_commands_that_exist() -> None:
+    """The section's commands: an install, then `partnerships` commands the parser takes,
+    with a regional key the init accepts and the same instance folder throughout."""
+    from flows.cli import HANDLERS
+    from flows.cli_parser import parser
+    from flows.describe.municipality import regional_key_problem
+
+    install, *commands = another_municipality_commands()
+    assert len(commands) == 2 and install[:4] == ["python3", "-m", "pip", "install"]
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == "municipal-partnerships" and project["name"] in README
+    assert project["scripts"] == {"partnerships": "flows.cli:command_line"}
+    init, run = (parser(HANDLERS).parse_args(c[1:]) for c in commands)
+    assert (init.command, run.command) == ("init", "run")
+    assert regional_key_problem(init.regional_key) is None
+    assert run.raw.parent == run.metadata.parent == run.output.parent == init.folder

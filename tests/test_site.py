@@ -285,10 +285,7 @@ def hostile_release(tmp_path_factory) -> Path:
     text = text.replace("Städtepartnerschaft mit der Küstenstadt in Israel.", f'"{HOSTILE}"')
     partnerships.write_text(text, encoding="utf-8")
     metadata = (REPO / "metadata.toml").read_text(encoding="utf-8")
-    metadata = metadata.replace(
-        "[datasets.events]",
-        f'[datasets.events]\ntitle_de = "{HOSTILE}"\ndescription_de = "{HOSTILE}"',
-    )
+    metadata += f'\n[datasets.events]\ntitle_de = "{HOSTILE}"\ndescription_de = "{HOSTILE}"\n'
     (root / "metadata.toml").write_text(metadata, encoding="utf-8")
     previous = os.environ.get("PARTNERSHIPS_METADATA")
     os.environ["PARTNERSHIPS_METADATA"] = str(root / "metadata.toml")

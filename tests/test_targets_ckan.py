@@ -11,6 +11,7 @@ from pathlib import Path
 import ckanapi
 import pyarrow.parquet as pq
 import pytest
+from conftest import REPO
 from servers import free_port
 from servers.ckan import CkanServer, ckan  # noqa: F401 - fixture
 from servers.release import release  # noqa: F401 - fixture
@@ -271,7 +272,8 @@ def test_invalid_metadata_stops_before_any_request(
     monkeypatch,
 ) -> None:
     broken = tmp_path / "metadata.toml"
-    broken.write_text("[license]\nid = 'no-such-licence'\n")
+    shipped = (REPO / "metadata.toml").read_text(encoding="utf-8")
+    broken.write_text(shipped.replace('id = "dl-by-de/2.0"', "id = 'no-such-licence'"))
     monkeypatch.setenv("PARTNERSHIPS_METADATA", str(broken))
     monkeypatch.setenv("PARTNERSHIPS_CKAN_API_TOKEN", "t")
     url = f"ckan+http://127.0.0.1:{free_port()}?organization=x"  # nothing listens there

@@ -185,8 +185,8 @@ def test_workbook_commands_refuse_a_link_to_dev_zero_in_raw(
 
 
 BAD_ADDRESSES = [
-    ("publisher.url", 'https://www.dortmund.de/"><script>', "'\"'"),
-    ("publisher.url", "https://www.dortmund.de/a>b", "'>'"),
+    ("municipality.website", 'https://www.dortmund.de/"><script>', "'\"'"),
+    ("municipality.website", "https://www.dortmund.de/a>b", "'>'"),
     ("contact_point.url", "https://www.dortmund.de/a b", "' '"),
     ("catalog.base_url", "https://opendata.example.org/{x}/", "'{'"),
 ]
@@ -232,10 +232,10 @@ def test_a_metadata_failure_while_describing_leaves_no_staging(
     """Without the command line's early check (a flow run of a deployment), the describe
     step meets the bad address: the run fails with the metadata's message, and the
     build is removed."""
-    metadata = broken_metadata(tmp_path, "publisher.url", "https://a.de/x>y")
+    metadata = broken_metadata(tmp_path, "municipality.website", "https://a.de/x>y")
     monkeypatch.setenv("PARTNERSHIPS_METADATA", str(metadata))
     output = tmp_path / "output"
-    with pytest.raises(MetadataError, match=r"publisher\.url"):
+    with pytest.raises(MetadataError, match=r"municipality\.website"):
         pipeline.run(base_raw, output)
     store = ReleaseStore(output, keep=1)
     assert not store.has_leftovers()

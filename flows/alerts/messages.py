@@ -13,8 +13,9 @@ from pathlib import Path
 
 from flows.alerts.outcome import CuratorNews, OperatorProblem
 from flows.alerts.state import OpenProblem
+from flows.describe.municipality import load_municipality
+from flows.describe.toml_keys import MetadataError
 
-PROJECT_DE = "Partnerschaften Dortmund"
 MAX_LISTED = 30
 ENGLISH_RULE = "--- English ---"
 #: the workbook copies with the problems marked, when the input came from a workbook
@@ -74,6 +75,15 @@ def ui_link(run_id: str | None) -> str | None:
     return f"{base.rstrip('/')}/runs/flow-run/{run_id}" if base else None
 
 
+def project_de() -> str:
+    """ "Partnerschaften Moers", the subjects' first words: the place from metadata.toml's
+    [municipality] table, readable even when the rest of the file is broken."""
+    try:
+        return f"Partnerschaften {plain(load_municipality().place)}"
+    except MetadataError:
+        return "Partnerschaften"
+
+
 def plain(value: object) -> str:
     """A value as one line of plain text: control characters shown as escapes."""
     text = str(value)
@@ -117,7 +127,7 @@ def curators_alert(news: CuratorNews, run: RunInfo) -> Alert:
             "Die fehlerfreien Zeilen wurden veröffentlicht; die fehlerhaften sind zurückgehalten."
         )
         kept_en = "The rows without errors were published; the rows with errors were held back."
-        subject = f"{PROJECT_DE}: {count} Fehler in den Rohdaten – Zeilen zurückgehalten"
+        subject = f"{project_de()}: {count} Fehler in den Rohdaten – Zeilen zurückgehalten"
     else:
         release = run.release or "(noch keine)"
         kept_de = (
@@ -127,7 +137,7 @@ def curators_alert(news: CuratorNews, run: RunInfo) -> Alert:
             f"Nothing was published; the previous release {run.release or '(none yet)'} "
             "stays current."
         )
-        subject = f"{PROJECT_DE}: {count} Fehler in den Rohdaten – nichts veröffentlicht"
+        subject = f"{project_de()}: {count} Fehler in den Rohdaten – nichts veröffentlicht"
     more = count - MAX_LISTED
     de = [
         f"Die nächtliche Prüfung hat {count} Fehler in {', '.join(files)} gefunden.",
@@ -181,7 +191,7 @@ def operators_alert(problem: OperatorProblem, run: RunInfo) -> Alert:
     de = [f"{problem.headline_de}.", "", "Fehler:", *error, "", kept_de, run_de, *output]
     output_en = [f"Output: {run.output}"] if run.output else []
     en = [f"{problem.headline_en}.", "", "Error:", *error, "", kept_en, run_en, *output_en]
-    subject = f"{PROJECT_DE}: nächtlicher Lauf fehlgeschlagen – {problem.headline_de}"
+    subject = f"{project_de()}: nächtlicher Lauf fehlgeschlagen – {problem.headline_de}"
     return Alert("operators", problem.kind, subject, _two_languages(de, en), problem.fingerprint)
 
 
@@ -198,7 +208,7 @@ def resolved_alert(audience: str, previous: OpenProblem, run: RunInfo) -> Alert:
         f"The run succeeded again; the current release is {run.release or '(none yet)'}.",
         run_en,
     ]
-    subject = f"{PROJECT_DE}: behoben – {previous.headline_de}"
+    subject = f"{project_de()}: behoben – {previous.headline_de}"
     return Alert(audience, "resolved", subject, _two_languages(de, en), tone="resolved")
 
 
@@ -211,7 +221,7 @@ def test_alert(audience: str) -> Alert:
         f"Test message from `partnerships alerts test` to the {audience}.",
         "If you read this, this channel reaches you.",
     ]
-    subject = f"{PROJECT_DE}: Testnachricht"
+    subject = f"{project_de()}: Testnachricht"
     return Alert(audience, "test", subject, _two_languages(de, en), tone="info")
 
 

@@ -17,6 +17,7 @@ import pandera.errors
 
 from flows.check.convert import convert
 from flows.check.ordering import SortedKeys, key_table, sort_keys
+from flows.check.presence import empty_beside_rows
 from flows.common.memory import use_jemalloc
 from flows.common.report import Problem, Report
 from flows.read.raw_csv import RawTable, line_feeds_per_row, read_raw
@@ -61,6 +62,7 @@ def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
             result.frames[ds.name] = frame
             if key_orders:
                 result.orders[ds.name] = keys.order
+    result.report.extend(empty_beside_rows(result.tables, result.frames, result.report.rows))
     result.report.extend(check_references(result.frames, result.tables))
     result.report.problems = with_spreadsheet_rows(result.report.problems, result.tables)
     return result

@@ -48,6 +48,8 @@ tr.error td:first-child{border-left:.3rem solid #b00020}
 }
 """
 
+#: the valid example of an address when the caller names no website
+GENERIC_URL = "https://www.example.org/"
 HEADINGS = (
     ("Ort", "where"),
     ("Spalte", "column"),
@@ -61,8 +63,9 @@ def both(german: str, english: str) -> str:
     return f'{escape(german)} / <span lang="en" class="en">{escape(english)}</span>'
 
 
-def example(problem: Problem) -> str:
-    """A valid value of the problem's column, read off the schema."""
+def example(problem: Problem, example_url: str = GENERIC_URL) -> str:
+    """A valid value of the problem's column, read off the schema; example_url for an
+    address (the municipality's website, from the caller)."""
     try:
         spec = dataset(problem.dataset).column(problem.column or "")
     except StopIteration:
@@ -71,7 +74,7 @@ def example(problem: Problem) -> str:
         return codes(spec.codelist)[0]
     if spec.pattern is not None:
         hint = spec.pattern.hint_en
-        return hint.rsplit("e.g. ", 1)[1] if "e.g. " in hint else "https://www.dortmund.de/"
+        return hint.rsplit("e.g. ", 1)[1] if "e.g. " in hint else example_url
     if spec.type == "integer":
         lowest = [c.statistics.get("min_value") for c in spec.checks if c.statistics]
         return str(next((v for v in lowest if v is not None), 1))
@@ -89,13 +92,13 @@ def where(problem: Problem) -> str:
     return f"Zeile / line {problem.line}{row}"
 
 
-def problem_row(p: Problem, new_row: bool = True) -> str:
+def problem_row(p: Problem, new_row: bool = True, example_url: str = GENERIC_URL) -> str:
     cells = [
         where(p),
         p.column or "",
         "" if p.value is None else p.value,
         None,
-        example(p),
+        example(p, example_url),
     ]
     group = " new-row" if new_row else ""
     out = [f'<tr class="{escape(p.severity)}{group}" data-rule="{escape(p.rule)}">']
@@ -134,7 +137,9 @@ def by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
     return grouped
 
 
-def file_section(file: str, problems: list[Problem], json_name: str) -> list[str]:
+def file_section(
+    file: str, problems: list[Problem], json_name: str, example_url: str = GENERIC_URL
+) -> list[str]:
     kept, count = shown(problems)
     kept.sort(key=lambda p: (p.sheet or "", p.row or p.line or 0, p.column or "", p.rule))
     sheets = {p.sheet for p in problems if p.sheet}
@@ -155,7 +160,10 @@ def file_section(file: str, problems: list[Problem], json_name: str) -> list[str
     out.append("</tr></thead><tbody>")
     # the problems of one row stay together: a stronger line above each row's first
     places = [(p.sheet, p.row or p.line) for p in kept]
-    out += [problem_row(p, i == 0 or places[i] != places[i - 1]) for i, p in enumerate(kept)]
+    out += [
+        problem_row(p, i == 0 or places[i] != places[i - 1], example_url)
+        for i, p in enumerate(kept)
+    ]
     out.append("</tbody></table></section>")
     return out
 
@@ -178,7 +186,13 @@ def summary(report: Report, errors: list[Problem], warnings: list[Problem], sour
     )
 
 
-def render(report: Report, *, source: str = "", json_name: str = "report.json") -> str:
+def render(
+    report: Report,
+    *,
+    source: str = "",
+    json_name: str = "report.json",
+    example_url: str | None = None,
+) -> str:
     errors, warnings = report.errors, report.warnings
     out = [
         '<!doctype html><html lang="de"><head><meta charset="utf-8">',
@@ -189,17 +203,26 @@ def render(report: Report, *, source: str = "", json_name: str = "report.json") 
         summary(report, errors, warnings, source),
     ]
     for file, problems in sorted(by_file(errors + warnings).items()):
-        out += file_section(file, problems, json_name)
+        out += file_section(file, problems, json_name, example_url or GENERIC_URL)
     out.append("</main></body></html>\n")
     return "".join(out)
 
 
-def write_html(report: Report, path: Path, *, source: str = "", with_json: bool = True) -> Path:
+def write_html(
+    report: Report,
+    path: Path,
+    *,
+    source: str = "",
+    with_json: bool = True,
+    example_url: str | None = None,
+) -> Path:
     """Write the page atomically; with_json, also the JSON report it links to, beside it
-    as `<stem>.json` (a run writes its report.json itself)."""
+    as `<stem>.json` (a run writes its report.json itself). example_url: the
+    municipality's website, shown as the valid example of an address."""
     path.parent.mkdir(parents=True, exist_ok=True)
     json_path = path.with_suffix(".json")
     if with_json:
         replace_file(json_path, report.to_json())
-    replace_file(path, render(report, source=source, json_name=json_path.name))
+    page = render(report, source=source, json_name=json_path.name, example_url=example_url)
+    replace_file(path, page)
     return path

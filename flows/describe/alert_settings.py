@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flows.common.settings import metadata_path
-from flows.describe.metadata import MetadataError, _Keys
+from flows.describe.toml_keys import Keys, MetadataError
 
 #: who hears about a failed night (flows.alerts); the environment variable of each wins
 ALERT_AUDIENCES = {
@@ -41,7 +41,7 @@ def parse_alerts(raw: dict[str, Any], source: str = "metadata.toml") -> dict[str
     secrets belong in the environment variable or the Prefect Secret block. A URL is
     never quoted in an error: it is named by its position.
     """
-    keys = _Keys(raw, source)
+    keys = Keys(raw, source)
     if keys.get("alerts", required=False) is None:
         return {audience: [] for audience in ALERT_AUDIENCES}
     unknown = sorted(set(keys.table("alerts")) - set(ALERT_AUDIENCES))

@@ -94,7 +94,6 @@ def catalog_graph(folder: Path, metadata: Metadata, issued: dt.date) -> Graph:
 
     catalog = URIRef(f"{base}catalog")
     publisher = URIRef(f"{base}catalog#publisher")
-    contact = URIRef(f"{base}catalog#contact-point")
     license_uri = URIRef(metadata.license.uri)
 
     add = graph.add
@@ -113,12 +112,16 @@ def catalog_graph(folder: Path, metadata: Metadata, issued: dt.date) -> Graph:
     if metadata.publisher.url:
         add((publisher, FOAF.homepage, URIRef(metadata.publisher.url)))
 
-    add((contact, RDF.type, VCARD.Organization))
-    add((contact, VCARD.fn, Literal(metadata.contact_point.name)))
-    if metadata.contact_point.email:
-        add((contact, VCARD.hasEmail, URIRef(f"mailto:{metadata.contact_point.email}")))
-    if metadata.contact_point.url:
-        add((contact, VCARD.hasURL, URIRef(metadata.contact_point.url)))
+    point = metadata.contact_point
+    # DCAT-AP.de: a vcard:Kind needs an e-mail, URL or phone number; without, none at all
+    contact = URIRef(f"{base}catalog#contact-point") if point.email or point.url else None
+    if contact is not None:
+        add((contact, RDF.type, VCARD.Organization))
+        add((contact, VCARD.fn, Literal(point.name)))
+        if point.email:
+            add((contact, VCARD.hasEmail, URIRef(f"mailto:{point.email}")))
+        if point.url:
+            add((contact, VCARD.hasURL, URIRef(point.url)))
 
     for ds in DATASETS:
         dataset = URIRef(f"{base}catalog#{ds.name}")
@@ -135,7 +138,7 @@ def _add_dataset(
     metadata: Metadata,
     issued: dt.date,
     publisher: URIRef,
-    contact: URIRef,
+    contact: URIRef | None,
 ) -> None:
     meta = metadata.datasets[ds.name]
     add = graph.add
@@ -144,7 +147,8 @@ def _add_dataset(
     _texts(graph, dataset, DCTERMS.description, meta.description_de, meta.description_en)
     add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     add((dataset, DCTERMS.publisher, publisher))
-    add((dataset, DCAT.contactPoint, contact))
+    if contact is not None:
+        add((dataset, DCAT.contactPoint, contact))
     for keyword in meta.keywords_de:
         add((dataset, DCAT.keyword, Literal(keyword, lang="de")))
     for keyword in meta.keywords_en:

@@ -194,20 +194,28 @@ def package_licenses(metadata: Metadata) -> list[dict]:
     return [{"name": lic.spdx, "path": lic.url, "title": lic.title}]
 
 
+def package_name(metadata: Metadata) -> str:
+    """ "moers-partnerships": the municipality's slug, then what the package holds."""
+    return f"{metadata.municipality.slug}-partnerships"
+
+
+def publisher(metadata: Metadata) -> dict:
+    agent = {"title": metadata.publisher.name, "path": metadata.publisher.url}
+    return {key: value for key, value in agent.items() if value} | {"role": "publisher"}
+
+
 def datapackage(folder: Path, metadata: Metadata | None = None) -> dict:
     """The datapackage.json content for the files in folder."""
     metadata = metadata or load_metadata()
     keywords = sorted({k for d in metadata.datasets.values() for k in d.keywords_de})
     return {
         "profile": "data-package",
-        "name": "dortmund-partnerships",
+        "name": package_name(metadata),
         "title": metadata.title_de,
         "description": metadata.description_de,
         "homepage": metadata.base_url,
         "licenses": package_licenses(metadata),
-        "contributors": [
-            {"title": metadata.publisher.name, "path": metadata.publisher.url, "role": "publisher"}
-        ],
+        "contributors": [publisher(metadata)],
         "keywords": keywords,
         "resources": resources(folder, metadata),
     }

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from flows.describe.datapackage import field_descriptor, spreadsheet_name
+from flows.describe.metadata import DatasetMetadata, Metadata, load_metadata
 from flows.describe.sources import (
     ROWS_SHOWN,
     SOURCES_LISTED,
@@ -72,18 +73,17 @@ def column_rules(c: ColumnSpec) -> list[str]:
     return rules
 
 
-def dataset_section(ds: Dataset) -> list[str]:
-    meta = ds.meta
+def dataset_section(ds: Dataset, meta: DatasetMetadata) -> list[str]:
     files = ", ".join(f"`{ds.name}.{fmt}`" for fmt in FORMATS)
     files += f"; für Tabellenkalkulation / for spreadsheets: `{spreadsheet_name(ds)}`"
     key = ", ".join(f"`{k}`" for k in ds.primary_key)
     lines = [
         f'<a id="{anchor(ds.name)}"></a>',
-        f"## `{ds.name}`: {meta['title_de']} / {meta['title_en']}",
+        f"## `{ds.name}`: {meta.title_de} / {meta.title_en}",
         "",
-        meta["description_de"],
+        meta.description_de,
         "",
-        f"*{meta['description_en']}*",
+        f"*{meta.description_en}*",
         "",
         f"- Dateien / files: {files}",
         f"- Primärschlüssel / primary key: {key}",
@@ -126,8 +126,12 @@ def codelist_section(name: str) -> list[str]:
     return [*lines, ""]
 
 
-def dictionary_markdown(sources: list[Source] | None = None) -> str:
-    """The page; with `sources` (flows.describe.sources.cited_rows) also the section "Quellen"."""
+def dictionary_markdown(
+    sources: list[Source] | None = None, metadata: Metadata | None = None
+) -> str:
+    """The page, titled for metadata's municipality; with `sources`
+    (flows.describe.sources.cited_rows) also the section "Quellen"."""
+    described = (metadata or load_metadata()).datasets
     used_codelists = sorted({c.codelist for ds in DATASETS for c in ds.columns if c.codelist})
     lines = [
         "# Datenwörterbuch / Data dictionary",
@@ -145,12 +149,13 @@ def dictionary_markdown(sources: list[Source] | None = None) -> str:
         "",
     ]
     lines += [
-        f"- [`{ds.name}`](#{anchor(ds.name)}): {ds.meta['title_de']} / {ds.meta['title_en']}"
+        f"- [`{ds.name}`](#{anchor(ds.name)}): "
+        f"{described[ds.name].title_de} / {described[ds.name].title_en}"
         for ds in DATASETS
     ]
     lines.append("")
     for ds in DATASETS:
-        lines += dataset_section(ds)
+        lines += dataset_section(ds, described[ds.name])
     lines += ["## Codelisten / Code lists", ""]
     for name in used_codelists:
         lines += codelist_section(name)
@@ -159,10 +164,10 @@ def dictionary_markdown(sources: list[Source] | None = None) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_dictionary(folder: Path) -> Path:
+def write_dictionary(folder: Path, metadata: Metadata | None = None) -> Path:
     path = folder / DICTIONARY_NAME
     sources = cited_rows(read_published(folder), limit=ROWS_SHOWN, listed=SOURCES_LISTED)
-    path.write_text(dictionary_markdown(sources), encoding="utf-8")
+    path.write_text(dictionary_markdown(sources, metadata), encoding="utf-8")
     return path
 
 

@@ -1,24 +1,26 @@
 """The catalogue-level facts from metadata.toml, checked once and typed.
 
-Everything the pandera models cannot know (publisher, licence, download location,
-keywords, themes, geocoding) is read here; a missing or invalid value raises
-`MetadataError` naming the key, e.g. ``metadata.toml: license.id: ...``.
+Everything the pandera models cannot know (the municipality, publisher, licence,
+download location, portal labels, geocoding) is read here; a missing or invalid value
+raises `MetadataError` naming the key, e.g. ``metadata.toml: license.id: ...``.
+Whatever follows from the [municipality] table may be left out: the titles and
+descriptions of the catalogue, the publisher, the contact point, the attribution, and
+each dataset's keywords and themes (the models' defaults plus the place's name).
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flows.common.settings import metadata_path
-from flows.common.urls import EMAIL, url_problem
+from flows.describe.alert_settings import parse_alerts
+from flows.describe.municipality import Municipality, parse_municipality
+from flows.describe.toml_keys import Keys, MetadataError
 from schemas import DATASETS, Dataset
 from schemas.standards import language_alpha_3
-
-#: environment variable naming another metadata file (tests, other deployments)
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority"
 DCATDE = "http://dcat-ap.de/def"
@@ -93,17 +95,22 @@ GEOCODING_LEVELS = {
     "international", "european", "federal", "state", "administrativeDistrict", "municipality",
 }  # fmt: skip
 
-REGIONAL_KEY = re.compile(r"^[0-9]{12}$")
 DATASET_OVERRIDES = ("title_de", "title_en", "description_de", "description_en")
+#: the catalogue's texts unless [catalog] writes its own, filled from [municipality]
+CATALOG_TEXTS = {
+    "title_de": "Internationale Beziehungen {genitive_de}",
+    "title_en": "International relations of the {name_en}",
+    "description_de": "Partnerschaften, Hilfslieferungen und Ereignisse der "
+    "Städtepartnerschaften {genitive_de}.",
+    "description_en": "Partnerships, aid shipments and events of the {name_en}'s "
+    "twinning relations.",
+}
+DEFAULT_LICENSE = "dl-by-de/2.0"
 
 
 def page_name(dataset_name: str, language: str = "de") -> str:
     """The file name of a dataset's page on the release's website: German, or `.en`."""
     return f"{dataset_name}.html" if language == "de" else f"{dataset_name}.{language}.html"
-
-
-class MetadataError(ValueError):
-    """metadata.toml is missing, unreadable or holds an invalid value (the key is named)."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,7 @@ class Metadata:
     contact_point: Agent
     license: License
     attribution: str | None
-    regional_key: str
+    municipality: Municipality
     geocoding_level: str
     datasets: dict[str, DatasetMetadata]
     opendatasoft: PortalLabels
@@ -172,6 +179,10 @@ class Metadata:
     @property
     def language_uris(self) -> list[str]:
         return [f"{EU_AUTHORITY}/language/{language_alpha_3(c).upper()}" for c in self.languages]
+
+    @property
+    def regional_key(self) -> str:
+        return self.municipality.regional_key
 
     @property
     def spatial_uri(self) -> str:
@@ -195,53 +206,61 @@ def load_metadata(path: Path | None = None) -> Metadata:
 
 
 def parse_metadata(raw: dict[str, Any], source: str = "metadata.toml") -> Metadata:
-    keys = _Keys(raw, source)
-    license_id = keys.choice("license.id", LICENSES)
-    license_ = LICENSES[license_id]
-    attribution = keys.text("license.attribution", required=license_.needs_attribution)
+    keys = Keys(raw, source)
+    municipality = parse_municipality(raw, source)
+    license_ = LICENSES[keys.choice("license.id", LICENSES, default=DEFAULT_LICENSE)]
+    attribution = keys.text("license.attribution", required=False) or (
+        municipality.name if license_.needs_attribution else None
+    )
     base_url = keys.url("catalog.base_url")
     if not base_url.endswith("/"):
         raise keys.error("catalog.base_url", "must end with '/' (file names are appended)")
-    contact = Agent(
-        name=keys.text("contact_point.name"),
-        url=keys.url("contact_point.url", required=False),
-        email=keys.email("contact_point.email", required=False),
+    publisher = _agent(keys, "publisher", municipality) or Agent(
+        municipality.name, url=municipality.website
     )
-    if not (contact.url or contact.email):
+    contact = _agent(keys, "contact_point", municipality) or publisher
+    if keys.get("contact_point", required=False) is not None and not (contact.url or contact.email):
         raise keys.error("contact_point", "needs an email or a url (or both)")
-    languages = keys.text_list("catalog.languages")
+    languages = keys.text_list("catalog.languages", required=False) or ["de"]
     for code in languages:
         if language_alpha_3(code) is None:
             raise keys.error("catalog.languages", f"{code!r} is not an ISO 639-1 language code")
-    regional_key = keys.text("spatial.regional_key")
-    if not REGIONAL_KEY.match(regional_key):
-        raise keys.error("spatial.regional_key", "must be the 12-digit Amtlicher Regionalschlüssel")
-    unknown = sorted(set(keys.table("datasets")) - {d.name for d in DATASETS})
+    unknown = sorted(set(keys.table("datasets", required=False)) - {d.name for d in DATASETS})
     if unknown:
         raise keys.error(f"datasets.{unknown[0]}", "is not a published dataset")
-    from flows.describe.alert_settings import parse_alerts
-
     parse_alerts(raw, source)  # a broken [alerts] table stops the run like any other key
     return Metadata(
-        title_de=keys.text("catalog.title_de"),
-        title_en=keys.text("catalog.title_en"),
-        description_de=keys.text("catalog.description_de"),
-        description_en=keys.text("catalog.description_en"),
+        **{
+            field: keys.text(f"catalog.{field}", required=False) or municipality.fill(template)
+            for field, template in CATALOG_TEXTS.items()
+        },
         languages=tuple(languages),
         base_url=base_url,
-        accrual_periodicity=keys.choice("catalog.accrual_periodicity", FREQUENCIES),
-        publisher=Agent(name=keys.text("publisher.name"), url=keys.url("publisher.url")),
+        accrual_periodicity=keys.choice("catalog.accrual_periodicity", FREQUENCIES, "DAILY"),
+        publisher=publisher,
         contact_point=contact,
         license=license_,
         attribution=attribution,
-        regional_key=regional_key,
-        geocoding_level=keys.choice("spatial.level", GEOCODING_LEVELS),
-        datasets={ds.name: _dataset_metadata(keys, ds) for ds in DATASETS},
+        municipality=municipality,
+        geocoding_level=keys.choice("spatial.level", GEOCODING_LEVELS, "municipality"),
+        datasets={ds.name: _dataset_metadata(keys, ds, municipality) for ds in DATASETS},
         opendatasoft=_portal_labels(keys, "opendatasoft", license_),
     )
 
 
-def _portal_labels(keys: _Keys, portal: str, license_: License) -> PortalLabels:
+def _agent(keys: Keys, table: str, municipality: Municipality) -> Agent | None:
+    """[publisher] or [contact_point] as written; None when the table is left out."""
+    if keys.get(table, required=False) is None:
+        return None
+    keys.table(table)
+    return Agent(
+        name=keys.text(f"{table}.name", required=False) or municipality.name,
+        url=keys.url(f"{table}.url", required=False),
+        email=keys.email(f"{table}.email", required=False),
+    )
+
+
+def _portal_labels(keys: Keys, portal: str, license_: License) -> PortalLabels:
     """[<portal>] license and [<portal>.themes]; unset ones are the official German names."""
     themes = {code: de for code, (de, _) in THEMES.items()}
     configured = keys.get(f"{portal}.themes", required=False) or {}
@@ -258,91 +277,28 @@ def _portal_labels(keys: _Keys, portal: str, license_: License) -> PortalLabels:
     return PortalLabels(license_label, themes)
 
 
-def _dataset_metadata(keys: _Keys, ds: Dataset) -> DatasetMetadata:
+def _dataset_metadata(keys: Keys, ds: Dataset, municipality: Municipality) -> DatasetMetadata:
+    """Titles and descriptions from the model's templates, keywords and themes from its
+    defaults (keywords plus the place's name); [datasets.<name>] may override each."""
     prefix = f"datasets.{ds.name}"
-    keys.table(prefix)
+    keys.table(prefix, required=False)
     texts = {
-        field: keys.text(f"{prefix}.{field}", required=False) or ds.meta[field]
+        field: keys.text(f"{prefix}.{field}", required=False) or municipality.fill(ds.meta[field])
         for field in DATASET_OVERRIDES
     }
-    themes = keys.text_list(f"{prefix}.themes")
+    keywords = {
+        language: keys.text_list(f"{prefix}.keywords_{language}", required=False)
+        or [*ds.meta[f"keywords_{language}"], municipality.place]
+        for language in ("de", "en")
+    }
+    themes = keys.text_list(f"{prefix}.themes", required=False) or list(ds.meta["themes"])
     for theme in themes:
         if theme not in THEMES:
             raise keys.error(f"{prefix}.themes", f"{theme!r} is not one of {sorted(THEMES)}")
     return DatasetMetadata(
         name=ds.name,
-        keywords_de=tuple(keys.text_list(f"{prefix}.keywords_de")),
-        keywords_en=tuple(keys.text_list(f"{prefix}.keywords_en")),
+        keywords_de=tuple(keywords["de"]),
+        keywords_en=tuple(keywords["en"]),
         themes=tuple(themes),
         **texts,
     )
-
-
-class _Keys:
-    """Dotted-key access into the parsed TOML that names the key in every error."""
-
-    def __init__(self, raw: dict[str, Any], source: str) -> None:
-        self.raw = raw
-        self.source = source
-
-    def error(self, key: str, problem: str) -> MetadataError:
-        return MetadataError(f"{self.source}: {key}: {problem}")
-
-    def get(self, key: str, required: bool = True) -> Any:
-        node: Any = self.raw
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                if required:
-                    raise self.error(key, "is missing")
-                return None
-            node = node[part]
-        return node
-
-    def table(self, key: str) -> dict[str, Any]:
-        value = self.get(key)
-        if not isinstance(value, dict):
-            raise self.error(key, "must be a table")
-        return value
-
-    def text(self, key: str, required: bool = True) -> str:
-        value = self.get(key, required)
-        if value is None:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(key, f"must be a non-empty text, not {value!r}")
-        return value.strip()
-
-    def text_list(self, key: str) -> list[str]:
-        value = self.get(key)
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and v.strip() for v in value)
-        ):
-            raise self.error(key, f"must be a non-empty list of texts, not {value!r}")
-        return [v.strip() for v in value]
-
-    def choice(self, key: str, allowed: Any) -> str:
-        value = self.text(key)
-        if value not in allowed:
-            raise self.error(key, f"{value!r} is not one of {sorted(allowed)}")
-        return value
-
-    def url(self, key: str, required: bool = True) -> str | None:
-        """An http(s) address valid by RFC 3986 (flows.common.urls), as rdflib needs."""
-        value = self.text(key, required)
-        if value and (problem := url_problem(value)):
-            raise self.error(key, f"{value!r}: {' / '.join(problem)}")
-        return value or None
-
-    def email(self, key: str, required: bool = True) -> str | None:
-        return self.matching(key, required, EMAIL, "an e-mail address")
-
-    def matching(self, key: str, required: bool, pattern: re.Pattern, what: str) -> str | None:
-        """The text at key, None when it is optional and absent; refused unless it matches."""
-        value = self.text(key, required)
-        if not value:
-            return None
-        if not pattern.match(value):
-            raise self.error(key, f"{value!r} is not {what}")
-        return value

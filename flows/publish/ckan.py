@@ -1,8 +1,8 @@
 """A CKAN portal through its Action API (ckanapi): `ckan+https://host?organization=NAME`.
 
 One CKAN dataset per dataset of `schemas.DATASETS`, named `<prefix><name>` (prefix
-`dortmund-international-` unless the URL says `&prefix=...`; `&datastore=off` leaves
-the DataStore alone), with one resource per
+`<slug>-international-`, the slug of metadata.toml's [municipality], unless the URL
+says `&prefix=...`; `&datastore=off` leaves the DataStore alone), with one resource per
 file of that dataset (CSV, Parquet, JSON). The release-wide files (datapackage.json,
 catalog.*, index.csv) are not uploaded: the portal publishes its own catalogue.
 
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
+from flows.describe.metadata import Metadata, MetadataError, load_metadata
 from flows.publish import credentials
 from flows.publish.base import (
     AuthenticationFailed,
@@ -40,14 +41,12 @@ from schemas import DATASETS, Dataset
 
 TOKEN_VAR = "PARTNERSHIPS_CKAN_API_TOKEN"
 ORGANIZATION_VAR = "PARTNERSHIPS_CKAN_ORGANIZATION"
-DEFAULT_PREFIX = "dortmund-international-"
 FORMAT_LABELS = {"csv": "CSV", "parquet": "Parquet", "json": "JSON"}
 MIMETYPES = {
     "csv": "text/csv",
     "parquet": "application/vnd.apache.parquet",
     "json": "application/json",
 }
-USER_AGENT = "dortmund-partnerships-publisher"
 
 
 class CkanTarget:
@@ -69,7 +68,10 @@ class CkanTarget:
             raise PublishRejected(
                 f"{self.display}: no organization: add ?organization=NAME or set {ORGANIZATION_VAR}"
             )
-        self.prefix = query.get("prefix", DEFAULT_PREFIX)
+        self.catalog = catalog_metadata()
+        slug = self.catalog.municipality.slug
+        self.prefix = query.get("prefix", f"{slug}-international-")
+        self.user_agent = f"{slug}-partnerships-publisher"
         #: `&datastore=off` for a CKAN without the datastore plugin
         self.datastore = query.get("datastore", "on") != "off"
         (self.token,) = credentials.require(self.display, TOKEN_VAR)
@@ -78,44 +80,37 @@ class CkanTarget:
         return (self.prefix + ds.name).lower().replace("_", "-")
 
 
-def package_fields(ds: Dataset, organization: str) -> dict[str, Any]:
+def package_fields(
+    ds: Dataset, organization: str, catalog: Metadata | None = None
+) -> dict[str, Any]:
     """The CKAN dataset's own fields (never its resources), from the schemas and metadata."""
-    texts = {key: ds.meta.get(key, "") for key in ("title_de", "title_en")}
-    texts |= {key: ds.meta.get(key, "") for key in ("description_de", "description_en")}
+    catalog = catalog or catalog_metadata()
+    described = catalog.datasets[ds.name]
     fields: dict[str, Any] = {"owner_org": organization}
-    extras = {"title_en": texts["title_en"], "description_en": texts["description_en"]}
+    extras = {"title_en": described.title_en, "description_en": described.description_en}
     extras["primary_key"] = ",".join(ds.primary_key)
-    catalog = catalog_metadata()
-    if catalog is not None:
-        described = catalog.datasets[ds.name]
-        texts = {key: getattr(described, key) for key in texts}
-        extras |= {"title_en": texts["title_en"], "description_en": texts["description_en"]}
-        fields["license_id"] = catalog.license.uri
-        fields["author"] = catalog.publisher.name
-        fields["author_email"] = catalog.publisher.email or ""
-        fields["maintainer"] = catalog.contact_point.name
-        fields["maintainer_email"] = catalog.contact_point.email or ""
-        fields["url"] = catalog.contact_point.url or catalog.publisher.url or ""
-        fields["tags"] = [{"name": keyword} for keyword in described.keywords_de]
-        extras["themes"] = " ".join(described.theme_uris())
-        extras["accrual_periodicity"] = catalog.frequency_uri
-        extras["keywords_en"] = ", ".join(described.keywords_en)
-        if catalog.attribution:
-            extras["attribution"] = catalog.attribution
-        # the dataset's page on the release's website (flows.site), as dcat:landingPage
-        extras["landing_page"] = catalog.landing_page(ds.name)
-    fields["title"] = texts["title_de"]
-    fields["notes"] = texts["description_de"]
+    fields["license_id"] = catalog.license.uri
+    fields["author"] = catalog.publisher.name
+    fields["author_email"] = catalog.publisher.email or ""
+    fields["maintainer"] = catalog.contact_point.name
+    fields["maintainer_email"] = catalog.contact_point.email or ""
+    fields["url"] = catalog.contact_point.url or catalog.publisher.url or ""
+    fields["tags"] = [{"name": keyword} for keyword in described.keywords_de]
+    extras["themes"] = " ".join(described.theme_uris())
+    extras["accrual_periodicity"] = catalog.frequency_uri
+    extras["keywords_en"] = ", ".join(described.keywords_en)
+    if catalog.attribution:
+        extras["attribution"] = catalog.attribution
+    # the dataset's page on the release's website (flows.site), as dcat:landingPage
+    extras["landing_page"] = catalog.landing_page(ds.name)
+    fields["title"] = described.title_de
+    fields["notes"] = described.description_de
     fields["extras"] = [{"key": k, "value": v} for k, v in sorted(extras.items()) if v]
     return fields
 
 
-def catalog_metadata():
-    """metadata.toml's facts (licence, publisher, keywords); None in a build without them."""
-    try:
-        from flows.describe.metadata import MetadataError, load_metadata
-    except ImportError:
-        return None
+def catalog_metadata() -> Metadata:
+    """metadata.toml's facts (municipality, licence, publisher, keywords)."""
     try:
         return load_metadata()
     except MetadataError as error:
@@ -141,7 +136,7 @@ def differs(current: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return False
 
 
-def resource_fields(ds: Dataset, path: Path, digest: str) -> dict[str, Any]:
+def resource_fields(title_de: str, path: Path, digest: str) -> dict[str, Any]:
     fmt = path.suffix.lstrip(".")
     label = FORMAT_LABELS[fmt]
     if path.name.endswith(".excel.csv"):
@@ -150,7 +145,7 @@ def resource_fields(ds: Dataset, path: Path, digest: str) -> dict[str, Any]:
         "name": path.name,
         "format": FORMAT_LABELS[fmt],
         "mimetype": MIMETYPES[fmt],
-        "description": f"{ds.meta['title_de']} ({label})",
+        "description": f"{title_de} ({label})",
         "hash": f"sha256:{digest}",
     }
 
@@ -160,14 +155,14 @@ def publish_dataset(ckan, target: CkanTarget, ds: Dataset, files: list[Path]) ->
 
     name = target.package_name(ds)
     result = PublishResult(target=target.display)
-    wanted = package_fields(ds, target.organization or "")
+    wanted = package_fields(ds, target.organization or "", target.catalog)
     try:
         package = ckan.action.package_show(id=name)
     except NotFound:
         package = ckan.action.package_create(name=name, private=True, **wanted)
     existing = {r["name"]: r for r in package.get("resources", [])}
     for path in files:
-        fields = resource_fields(ds, path, sha256_file(path))
+        fields = resource_fields(wanted["title"], path, sha256_file(path))
         resource = existing.get(path.name)
         uploaded = False
         if resource is not None and resource.get("hash") == fields["hash"]:
@@ -210,7 +205,9 @@ def publish_ckan(release_folder: Path, url: str) -> PublishResult:
     target = CkanTarget(url)
     result = PublishResult(target=target.display)
     try:
-        with ckanapi.RemoteCKAN(target.address, apikey=target.token, user_agent=USER_AGENT) as ckan:
+        with ckanapi.RemoteCKAN(
+            target.address, apikey=target.token, user_agent=target.user_agent
+        ) as ckan:
             for ds in DATASETS:
                 files = [release_folder / name for name in dataset_files(ds)]
                 files = [p for p in files if p.exists()]

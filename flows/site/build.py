@@ -34,7 +34,7 @@ from flows.describe.dictionary import DICTIONARY_NAME
 from flows.describe.metadata import Metadata, load_metadata, page_name
 from flows.release.manifest import MANIFEST, row_counts
 from flows.site import pages
-from flows.site.partner_map import MAX_POINTS, outline_source, partner_map
+from flows.site.partner_map import MAX_POINTS, Home, outline_source, partner_map
 from flows.site.profile import profile_dataset
 from flows.site.texts import LANGUAGES, TEXTS, TYPE_LABELS
 from flows.site.timeline import build_timeline, group_events
@@ -108,9 +108,17 @@ def _common(name: str, language: str, metadata: Metadata, release_id: str, date:
     }
 
 
-def _map_facts(folder: Path) -> dict:
+def home_of(metadata: Metadata) -> Home | None:
+    """The publishing municipality's house on the map, where metadata.toml places it."""
+    m = metadata.municipality
+    if m.latitude is None or m.longitude is None:
+        return None
+    return Home(m.place, m.name, m.name_en, m.latitude, m.longitude)
+
+
+def _map_facts(folder: Path, home: Home | None = None) -> dict:
     """The map and its table's rows, the same in both languages: computed once."""
-    drawn = partner_map(pages.cities(folder))
+    drawn = partner_map(pages.cities(folder), home)
     numbers = {m.city.partnership_id: m.number for m in drawn.markers}
     statuses = pq.read_table(folder / "partnerships.parquet", columns=["partnership_id", "status"])
     not_active = [
@@ -140,6 +148,9 @@ def map_html(facts: dict, language: str) -> Markup:
         "map_source": outline_source(),
         "suspended_label": status_labels.get("suspended", "suspended"),
     }
+    home = facts["map"]["map"].home
+    if home is not None:
+        context["home_name"] = home.home.name_de if language == "de" else home.home.name_en
     return Markup(environment().get_template("map.html.j2").render(context))
 
 
@@ -241,21 +252,23 @@ def index_page(
 _PREFETCHED: dict[tuple, dict] = {}
 
 
-def _data_key(folder: Path) -> tuple:
+def _data_key(folder: Path, home: Home | None) -> tuple:
     files = sorted(folder.glob("*.parquet"))
     return (
         str(folder.resolve()),
         tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files),
+        home,
     )
 
 
-def _compute_data_facts(folder: Path) -> dict:
+def _compute_data_facts(folder: Path, home: Home | None = None) -> dict:
     # each fact reads its own Parquet columns; Arrow releases the GIL while it reads and
     # computes, so at a million rows the reads overlap
     with ThreadPoolExecutor(max_workers=4) as pool:
         profiles = {ds.name: pool.submit(profile_dataset, ds, folder) for ds in DATASETS}
         previews = {ds.name: pool.submit(pages.preview, ds, folder) for ds in DATASETS}
-        map_facts, timeline = pool.submit(_map_facts, folder), pool.submit(_timeline_facts, folder)
+        map_facts = pool.submit(_map_facts, folder, home)
+        timeline = pool.submit(_timeline_facts, folder)
         return {
             "rows": row_counts(folder),
             "profiles": {name: future.result() for name, future in profiles.items()},
@@ -265,15 +278,16 @@ def _compute_data_facts(folder: Path) -> dict:
         }
 
 
-def prefetch_data_facts(folder: Path) -> None:
+def prefetch_data_facts(folder: Path, metadata: Metadata | None = None) -> None:
     """Compute what the pages show of the data before the release is named.
 
     The pages themselves wait for the release id and the changelog; their data facts
     only need the staged Parquet files, so the pipeline computes them beside the
     metadata writers. build_site takes them if the files are still the same."""
     folder = Path(folder)
+    home = home_of(metadata or load_metadata())
     _PREFETCHED.clear()
-    _PREFETCHED[_data_key(folder)] = _compute_data_facts(folder)
+    _PREFETCHED[_data_key(folder, home)] = _compute_data_facts(folder, home)
 
 
 def build_site(
@@ -287,7 +301,8 @@ def build_site(
     folder = Path(folder)
     metadata = metadata or load_metadata()
     date = date or dt.date.fromisoformat(release_id[:10])
-    data = _PREFETCHED.pop(_data_key(folder), None) or _compute_data_facts(folder)
+    home = home_of(metadata)
+    data = _PREFETCHED.pop(_data_key(folder, home), None) or _compute_data_facts(folder, home)
     facts = {"digests": digests, **data}
     facts["map_html"] = {language: map_html(facts, language) for language in LANGUAGES}
     written = []

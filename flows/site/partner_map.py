@@ -6,7 +6,9 @@ The projection is equirectangular, stretched by the cosine of the middle latitud
 that Europe does not look flattened, over the bounds of the partner cities plus a
 margin. Each city is a `<circle>` whose id names the partnership; suspended
 partnerships get a hollow, crossed-out marker (shape, not only colour, tells them
-apart). No tile, no script, no request: the SVG is inlined into the page.
+apart). The publishing municipality, where metadata.toml gives its coordinates, is a
+small house (`Home`), inside the frame and never covered by a partner's name. No tile,
+no script, no request: the SVG is inlined into the page.
 """
 
 from __future__ import annotations
@@ -37,6 +39,32 @@ class City:
     latitude: float
     longitude: float
     suspended: bool
+
+
+@dataclass(frozen=True)
+class Home:
+    """The municipality that publishes: its place, its names for the legend, where it is."""
+
+    place: str
+    name_de: str
+    name_en: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class HomeMarker:
+    home: Home
+    x: float
+    y: float
+    label_x: float
+    label_y: float
+
+    @property
+    def path(self) -> str:
+        """A house: walls and a roof, so its shape alone tells it from the cities' dots."""
+        x, y = self.x, self.y
+        return f"M{x - 6:g} {y + 6:g}V{y:g}L{x:g} {y - 7:g}L{x + 6:g} {y:g}V{y + 6:g}Z"
 
 
 @dataclass(frozen=True)
@@ -74,13 +102,16 @@ class Frame:
         )
 
 
-def frame_around(cities: list[City]) -> Frame:
-    if not cities:
+def frame_around(cities: list[City], home: Home | None = None) -> Frame:
+    places = [(c.longitude, c.latitude) for c in cities]
+    places += [(home.longitude, home.latitude)] if home else []
+    if not places:
         return Frame(-20.0, 60.0, 20.0, 70.0)
-    west = max(-180.0, min(c.longitude for c in cities) - MARGIN_DEGREES)
-    east = min(180.0, max(c.longitude for c in cities) + MARGIN_DEGREES)
-    south = max(-85.0, min(c.latitude for c in cities) - MARGIN_DEGREES)
-    north = min(85.0, max(c.latitude for c in cities) + MARGIN_DEGREES)
+    longitudes, latitudes = zip(*places, strict=True)
+    west = max(-180.0, min(longitudes) - MARGIN_DEGREES)
+    east = min(180.0, max(longitudes) + MARGIN_DEGREES)
+    south = max(-85.0, min(latitudes) - MARGIN_DEGREES)
+    north = min(85.0, max(latitudes) + MARGIN_DEGREES)
     return Frame(west, east, south, north)
 
 
@@ -135,13 +166,37 @@ def _collides(box: tuple[float, float, float, float], taken: list[tuple]) -> boo
     )
 
 
-def markers(cities: list[City], frame: Frame) -> list[Marker]:
+def home_marker(home: Home, frame: Frame, cities: list[City]) -> HomeMarker:
+    """The house; its name right of it (left near the edge), else a line lower or higher,
+    wherever it covers no city's dot. It is placed before any city's name."""
+    x, y = frame.project(home.longitude, home.latitude)
+    dots = [
+        (cx - 6, cy - 6, cx + 6, cy + 6)
+        for cx, cy in (frame.project(c.longitude, c.latitude) for c in cities)
+    ]
+    width = CHARACTER_WIDTH * len(home.place)
+    sides = [x + 9, x - 9 - width] if x + 9 + width < WIDTH else [x - 9 - width]
+    lines = [y + 4 + step * LABEL_HEIGHT for step in (0, 1, -1, 2, -2)]
+    candidates = [(side, line) for line in lines for side in sides if side >= 0]
+    label_x, label_y = next(
+        (c for c in candidates if not _collides((c[0], c[1] - 10, c[0] + width, c[1] + 2), dots)),
+        candidates[0] if candidates else (x + 9, y + 4),
+    )
+    return HomeMarker(home, x, y, round(label_x, 1), round(label_y, 1))
+
+
+def markers(cities: list[City], frame: Frame, home: HomeMarker | None = None) -> list[Marker]:
     """A marker per city; each name goes right of its dot (left near the edge), moved
-    down a line at a time until it covers no other name and no other dot."""
+    down a line at a time until it covers no other name, no other dot and not the home
+    marker with its name."""
     points = [frame.project(c.longitude, c.latitude) for c in cities]
     taken: list[tuple[float, float, float, float]] = [
         (x - 6, y - 6, x + 6, y + 6) for x, y in points
     ]
+    if home is not None:
+        width = CHARACTER_WIDTH * len(home.home.place)
+        taken += [(home.x - 7, home.y - 8, home.x + 7, home.y + 7)]
+        taken += [(home.label_x, home.label_y - 10, home.label_x + width, home.label_y + 2)]
     show = len(cities) <= MAX_LABELS
     result = []
     for number, (city, (x, y)) in enumerate(zip(cities, points, strict=True), 1):
@@ -176,15 +231,18 @@ class PartnerMap:
     markers: list[Marker]
     #: cities left out beyond MAX_POINTS
     left_out: int
+    home: HomeMarker | None = None
 
 
-def partner_map(cities: list[City]) -> PartnerMap:
+def partner_map(cities: list[City], home: Home | None = None) -> PartnerMap:
     drawn = cities[:MAX_POINTS]
-    frame = frame_around(drawn)
+    frame = frame_around(drawn, home)
+    house = home_marker(home, frame, drawn) if home else None
     return PartnerMap(
         WIDTH,
         round(frame.height, 1),
         country_paths(frame),
-        markers(drawn, frame),
+        markers(drawn, frame, house),
         len(cities) - len(drawn),
+        house,
     )

@@ -23,7 +23,7 @@ from flows.workbook import office
 from flows.workbook.annotate import annotate, annotated_path
 from flows.workbook.canonical import Changes, canonical_csv, changes_in_file, csv_text
 from flows.workbook.export import export_workbook
-from flows.workbook.layout import curated_sheets
+from flows.workbook.layout import GENERIC_HEADING, curated_sheets
 from flows.workbook.limits import Unreadable
 from flows.workbook.locate import Placed, locate
 from flows.workbook.package import check_file_size, check_package
@@ -57,12 +57,17 @@ def refused(paths: Paths) -> bool:
     return False
 
 
-def export_command(path: Path, raw_dir: Path, out: TextIO | None = None) -> int:
+def export_command(
+    path: Path,
+    raw_dir: Path,
+    out: TextIO | None = None,
+    heading: tuple[str, str] = GENERIC_HEADING,
+) -> int:
     out = out or sys.stdout
     if refused(export_paths(path, raw_dir)):
         return EXIT_UNREADABLE
     try:
-        problems = export_workbook(raw_dir, path)
+        problems = export_workbook(raw_dir, path, heading)
     except (ValueError, office.OfficeError, OSError) as error:
         sys.stderr.write(f"error: {error}\n")
         return EXIT_UNREADABLE
@@ -90,7 +95,11 @@ class Checked:
 
 
 def import_command(
-    path: Path, raw_dir: Path, html: Path | None = None, out: TextIO | None = None
+    path: Path,
+    raw_dir: Path,
+    html: Path | None = None,
+    out: TextIO | None = None,
+    example_url: str | None = None,
 ) -> int:
     out = out or sys.stdout
     if refused(import_paths(path, raw_dir, html)):
@@ -103,7 +112,7 @@ def import_command(
             return EXIT_UNREADABLE
         report = checked.report
         if html is not None:
-            write_html(report, html, source=str(path))
+            write_html(report, html, source=str(path), example_url=example_url)
         if not report.ok:
             sys.stderr.write(report.to_text())
             sys.stderr.write(f"{raw_dir} unchanged.\n")

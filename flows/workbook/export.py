@@ -24,6 +24,7 @@ from flows.common.report import Problem
 from flows.read.raw_csv import RawTable, read_raw
 from flows.workbook import office
 from flows.workbook.layout import (
+    GENERIC_HEADING,
     MAX_CELL_CHARS,
     NOTES_SHEET,
     ROWS_TO_ADD,
@@ -59,8 +60,11 @@ def read_curated(raw_dir: Path) -> tuple[dict[str, RawTable], list[Problem]]:
     return tables, problems
 
 
-def export_workbook(raw_dir: Path, path: Path) -> list[Problem]:
-    """Write raw/ into the workbook at path; return the problems that stop it (none: done)."""
+def export_workbook(
+    raw_dir: Path, path: Path, heading: tuple[str, str] = GENERIC_HEADING
+) -> list[Problem]:
+    """Write raw/ into the workbook at path, under heading (German, English); return the
+    problems that stop it (none: done)."""
     if path.suffix not in SUFFIXES:
         raise ValueError(f"{path.name}: a workbook ends in .xlsx or .ods")
     tables, problems = read_curated(raw_dir)
@@ -68,7 +72,7 @@ def export_workbook(raw_dir: Path, path: Path) -> list[Problem]:
     if problems:
         return problems
     path.parent.mkdir(parents=True, exist_ok=True)
-    office.save(build_workbook(tables), path)
+    office.save(build_workbook(tables, heading), path)
     return []
 
 
@@ -106,19 +110,24 @@ def unfit_for_a_cell(table: RawTable) -> list[Problem]:
     return problems
 
 
-def build_workbook(tables: dict[str, RawTable]) -> Workbook:
+def build_workbook(
+    tables: dict[str, RawTable], heading: tuple[str, str] = GENERIC_HEADING
+) -> Workbook:
     sheets = {}
     for layout in curated_sheets():
         table = tables.get(layout.dataset.name)
         columns = [table.text.column(c).to_pylist() for c in layout.header] if table else []
         sheets[layout.dataset.name] = (layout.header, list(zip(*columns, strict=True)))
-    return workbook_of(sheets)
+    return workbook_of(sheets, heading)
 
 
-def workbook_of(sheets: dict[str, tuple[list[str], list[tuple]]]) -> Workbook:
+def workbook_of(
+    sheets: dict[str, tuple[list[str], list[tuple]]],
+    heading: tuple[str, str] = GENERIC_HEADING,
+) -> Workbook:
     """The workbook of each dataset's header and rows of text (by dataset name)."""
     workbook = Workbook()
-    write_notes(workbook.active)
+    write_notes(workbook.active, heading)
     for layout in curated_sheets():
         if layout.dataset.name in sheets:
             header, rows = sheets[layout.dataset.name]
@@ -127,9 +136,9 @@ def workbook_of(sheets: dict[str, tuple[list[str], list[tuple]]]) -> Workbook:
     return workbook
 
 
-def write_notes(sheet: Worksheet) -> None:
+def write_notes(sheet: Worksheet, heading: tuple[str, str] = GENERIC_HEADING) -> None:
     sheet.title = NOTES_SHEET
-    for german, english in notes():
+    for german, english in notes(heading):
         sheet.append([german, english])
     sheet["A1"].font = sheet["B1"].font = Font(bold=True, size=14)
     for letter in "AB":

@@ -80,11 +80,25 @@ def header_comment(column: ColumnSpec) -> str:
     return "\n".join(parts)
 
 
-def notes() -> list[tuple[str, str]]:
-    """The notes sheet: German first, English beside it."""
+#: the notes sheet's heading where no municipality is named
+GENERIC_HEADING = ("Partnerschaftsdaten", "Partnership data")
+
+
+def heading_for(municipality) -> tuple[str, str]:
+    """ "Partnerschaftsdaten der Stadt Moers": for a flows.describe Municipality (passed
+    in by the command line, since the workbook stage does not read metadata.toml)."""
+    if municipality is None:
+        return GENERIC_HEADING
+    german, english = GENERIC_HEADING
+    return f"{german} {municipality.genitive_de}", f"{english} of the {municipality.name_en}"
+
+
+def notes(heading: tuple[str, str] = GENERIC_HEADING) -> list[tuple[str, str]]:
+    """The notes sheet: German first, English beside it, under heading (the caller names
+    the municipality: "Partnerschaftsdaten der Stadt Moers")."""
     sheets = ", ".join(s.name for s in curated_sheets())
     return [
-        ("Partnerschaftsdaten der Stadt Dortmund", "Partnership data of the City of Dortmund"),
+        heading,
         ("", ""),
         (
             f"Jedes Tabellenblatt ({sheets}) ist eine Datei in raw/.",
