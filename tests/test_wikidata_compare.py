@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows.describe.metadata import load_metadata
 from flows.wikidata.compare import city_list_source, compare, one_start
 from flows.wikidata.model import DAY, MONTH, YEAR, Answer, Item, Partnership, Statement
 from flows.wikidata.model import WikidataDate as D
@@ -229,6 +230,10 @@ KEYS = st.sampled_from(
 def test_no_answer_makes_the_reader_fail(rows: list[dict]) -> None:
     answer = read_answer(rows, HOME)
     compare(HOME, [row()], answer)
+
+
+def test_the_home_item_is_in_metadata_toml() -> None:
+    assert load_metadata().municipality.wikidata_id == "Q1295"
 
 
 def test_every_wikidata_id_in_raw_has_its_source_in_docs_sources() -> None:
