@@ -5,8 +5,7 @@ Exit codes: 0 done; 1 the curated files are invalid (every problem is listed);
 cannot be written (full disk, no permission); 5 a --target could not be published
 (missing credentials, refused login, network): a release built by `run` is in place
 in output/ all the same. The previous release stays current whenever the exit code is
-not 0 or 5. `alerts test` exits 1 when a channel failed. `wikidata compare` has its own
-(flows/wikidata/command.py): 1 there means differences, 6 an endpoint that failed.
+not 0 or 5. `alerts test` exits 1 when a channel failed.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from flows.cli_parser import parser
 from flows.common.settings import metadata_file
+from flows.wikidata import handler as wikidata
 
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
     from flows.common.report import Report
@@ -88,15 +88,6 @@ def cmd_init(args: argparse.Namespace) -> int:
     from flows.instance import init_command
 
     return init_command(args)
-
-
-def cmd_wikidata_compare(args: argparse.Namespace) -> int:
-    from flows.wikidata.command import compare_command
-
-    return compare_command(
-        args.raw, args.out, endpoint=args.endpoint, timeout=args.timeout,
-        max_wait=args.max_wait, retrieved=args.retrieved,
-    )  # fmt: skip
 
 
 def unchanged_summary(args: argparse.Namespace) -> str | None:
@@ -328,7 +319,7 @@ HANDLERS = {
     "workbook export": cmd_workbook_export,
     "workbook import": cmd_workbook_import,
     "alerts test": cmd_alerts_test,
-    "wikidata compare": cmd_wikidata_compare,
+    "wikidata compare": wikidata.compare,
 }
 
 

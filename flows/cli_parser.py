@@ -207,4 +207,5 @@ def add_wikidata_commands(commands, handlers) -> None:
         "--retrieved", type=date.fromisoformat, metavar="YYYY-MM-DD",
         help="the day you checked the city's pages, for the references (default: today)",
     )  # fmt: skip
+    add_metadata_option(compare)
     compare.set_defaults(handler=handlers["wikidata compare"])

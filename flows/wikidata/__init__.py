@@ -7,7 +7,8 @@ compares them with the validated `raw/partnerships.csv` (`compare`, over the val
 types of `model`), proposes the additions the city's sources support as QuickStatements
 (`quickstatements`) and reports everything else for a person to decide, as text and
 JSON (`report`) and as one self-contained page (`report_html`). `command` ties them
-together for the command line. Nothing here writes to Wikidata.
+together; `handler` is all the command line imports at start. Nothing here writes to
+Wikidata.
 
 May use flows.describe (metadata.toml), flows.check (validating raw/), flows.common and
 schemas.
