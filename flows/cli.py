@@ -35,6 +35,7 @@ from flows.cli_parser import (
 )
 from flows.cli_paths import OutputOverInput, paths_of, refuse_output_over_input
 from flows.common.settings import metadata_file
+from flows.wikidata import handler as wikidata
 
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
     from flows.common.report import Report
@@ -239,6 +240,7 @@ HANDLERS = {
     "workbook export": cmd_workbook_export,
     "workbook import": cmd_workbook_import,
     "alerts test": cmd_alerts_test,
+    "wikidata compare": wikidata.compare,
 }
 
 
