@@ -12,7 +12,7 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -208,7 +208,7 @@ def add_report_notes(folder: Path | None, report: Report, notes: list[tuple[str,
     the report itself went out with the alert, so it is written before it)."""
     if folder is None or not notes or not folder.is_dir():
         return
-    report.notes.extend(notes)
+    report = replace(report, notes=[*report.notes, *notes])
     renderings = {
         "report.txt": report.to_text(),
         "report.json": report.to_json(),

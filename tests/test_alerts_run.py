@@ -32,6 +32,7 @@ from test_locking import hold_lock
 from flows import cli, pipeline
 from flows.alerts import channels
 from flows.alerts.messages import ENGLISH_RULE
+from flows.alerts.state import AlertState
 
 pytestmark = [
     pytest.mark.slow,
@@ -264,3 +265,32 @@ def test_channels_from_a_prefect_secret_block(
     # with --quarantine the valid rows went out: the curators still hear about the rest
     assert mail.subject == f"{SUBJECT}1 Fehler in den Rohdaten – Zeilen zurückgehalten"
     assert "Die fehlerfreien Zeilen wurden veröffentlicht" in mail.text()
+
+
+def test_an_alert_nobody_received_is_said_by_the_run_and_its_report(
+    base_raw: Path, tmp_path: Path, monkeypatch, capfd
+) -> None:
+    """Through the flow: the exit code stays 1, stderr says it in one line, the saved
+    report keeps it, and the next run (the mail server back) tries again."""
+    dead = (
+        f"mailto://alerts:{SMTP_PASSWORD}@127.0.0.1:{free_port()}"
+        f"?mode=insecure&from=a@stadtdo.example&to={CURATOR}"
+    )
+    monkeypatch.setenv("PARTNERSHIPS_ALERT_CURATORS", dead)
+    monkeypatch.delenv("PARTNERSHIPS_ALERT_OPERATORS", raising=False)
+    output = tmp_path / "output"
+    break_raw(base_raw)
+    capfd.readouterr()
+    assert run(base_raw, output) == cli.EXIT_INVALID
+    err = capfd.readouterr().err
+    [line] = [x for x in err.splitlines() if "nicht zugestellt" in x]
+    assert line.startswith(
+        "Warnung: Meldung an die Datenpflege nicht zugestellt (1 Fehler in den Rohdaten): "
+        "kein Kanal hat sie angenommen; der nächste Lauf versucht es erneut. / Warning: alert "
+        "to the curators not delivered (1 error(s) in the curated files): no channel took it: "
+    )
+    assert SMTP_PASSWORD not in err
+    [folder] = (tmp_path / "output.d" / "reports").iterdir()
+    for name in ("report.txt", "report.md", "report.html", "report.json"):
+        assert "nicht zugestellt" in (folder / name).read_text(encoding="utf-8"), name
+    assert "curators" in AlertState.of_store(output).undelivered

@@ -243,13 +243,15 @@ def late_alert(audience: str, earlier: Undelivered, run: RunInfo, over: bool) ->
         f"Nachgereicht: Diese Meldung vom {earlier.since} konnte bisher nicht zugestellt werden.",
         *(["Inzwischen ist das Problem behoben."] if over else []),
         run_de,
+        "",
     ]
     en = [
         f"Delivered late: this alert of {earlier.since} could not be delivered until now.",
         *(["The problem has passed since."] if over else []),
         run_en,
+        "",
     ]
-    body = _two_languages(de, en) + "\n" + earlier.body
+    body = _above_each_language(earlier.body, de, en)
     subject = f"{PROJECT_DE}: nachgereicht – {earlier.subject.removeprefix(PROJECT_DE + ': ')}"
     return Alert(
         audience,
@@ -262,11 +264,19 @@ def late_alert(audience: str, earlier: Undelivered, run: RunInfo, over: bool) ->
 
 
 def with_earlier_note(alert: Alert, earlier: Undelivered) -> Alert:
-    """The alert, saying that an earlier one never arrived (its subject, its time)."""
+    """The alert, saying that an earlier one never arrived (what about, and when)."""
     de = f"Hinweis: Eine frühere Meldung vom {earlier.since} konnte nicht zugestellt werden"
     en = f"Note: an earlier alert of {earlier.since} could not be delivered"
-    note = f"{de}: {earlier.subject}\n{en}: {earlier.subject}\n\n"
-    return replace(alert, body=note + alert.body)
+    body = _above_each_language(
+        alert.body, [f"{de}: {earlier.headline_de}.", ""], [f"{en}: {earlier.headline_en}.", ""]
+    )
+    return replace(alert, body=body)
+
+
+def _above_each_language(body: str, de: list[str], en: list[str]) -> str:
+    """The body with lines put above its German and above its English half."""
+    german, _, english = body.partition(f"\n{ENGLISH_RULE}\n\n")
+    return "\n".join([*de, german, ENGLISH_RULE, "", *en, english.rstrip("\n")]) + "\n"
 
 
 def test_alert(audience: str) -> Alert:

@@ -143,8 +143,8 @@ def _locked(path: Path, wait_seconds: float) -> Iterator[None]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a")  # noqa: SIM115 - held for the whole block
-    except OSError as error:
-        logger.warning("alerts: cannot open %s (%s); alerting without it", path, error)
+    except OSError as error:  # a read-only or full disk: that run's alert says so
+        logger.info("alerts: cannot open %s (%s); alerting without it", path, error)
         yield
         return
     try:
