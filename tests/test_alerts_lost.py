@@ -427,3 +427,15 @@ def test_the_report_says_which_alert_nobody_received(
     assert german in visit.text and english in visit.text
     assert hostile[0] in visit.text and hostile[1] in visit.text
     assert "<script>" not in (folder / "report.html").read_text(encoding="utf-8")
+
+
+def test_the_run_summary_lists_what_nobody_received() -> None:
+    """The Markdown summary Prefect keeps as the run's artifact."""
+    from flows.release import summary
+
+    done = summary.failed("LockBusy: another run (PID 7) is writing", None, 0.0)
+    done.alerts_unsent = ["Warnung: ... / Warning: ...: mailto://127.0.0.1:25/…: *x* <b>"]
+    markdown = done.to_markdown()
+    assert "## Meldungen / Alerts" in markdown
+    assert "- **Warnung: ... / Warning: ...: mailto://127.0.0.1:25/…: \\*x\\* \\<b\\>**" in markdown
+    assert "Meldungen" not in summary.failed("x", None, 0.0).to_markdown()

@@ -294,3 +294,11 @@ def test_an_alert_nobody_received_is_said_by_the_run_and_its_report(
     for name in ("report.txt", "report.md", "report.html", "report.json"):
         assert "nicht zugestellt" in (folder / name).read_text(encoding="utf-8"), name
     assert "curators" in AlertState.of_store(output).undelivered
+    # and the flow run's log in Prefect has the same line
+    from prefect.client.orchestration import get_client
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()  # the logs go to the API in batches
+    with get_client(sync_client=True) as client:
+        logged = [log.message for log in client.read_logs()]
+    assert line in logged
