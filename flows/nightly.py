@@ -141,7 +141,10 @@ def alert(output_dir: str, outcome: Outcome) -> AlertsResult:
 
 
 def note_unsent(
-    alerts: AlertsResult, run_summary: summary.RunSummary, report: Report | None, folder
+    alerts: AlertsResult,
+    run_summary: summary.RunSummary,
+    report: Report | None,
+    folder: Path | None,
 ) -> None:
     """An alert nobody received is said in the run's summary and in its saved report."""
     run_summary.alerts_unsent = alerts.lines()

@@ -140,8 +140,10 @@ def alerting(output: Path, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[
 
 @contextlib.contextmanager
 def _locked(path: Path, wait_seconds: float) -> Iterator[None]:
+    if not path.parent.is_dir():  # no store yet, so no state to share: create nothing
+        yield
+        return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a")  # noqa: SIM115 - held for the whole block
     except OSError as error:  # a read-only or full disk: that run's alert says so
         logger.info("alerts: cannot open %s (%s); alerting without it", path, error)
