@@ -25,6 +25,7 @@ from servers.smtp import (  # noqa: F401 - fixtures
     webhook,
 )
 from test_alerts import CURATOR, OPERATOR, break_raw
+from test_alerts_lost import LOCK_HELD, held_lock
 from test_crash_safety import EPOCH, change_raw
 from test_full_disk import fill_up, published_into, small_disk  # noqa: F401 - fixture
 from test_locking import hold_lock
@@ -65,7 +66,7 @@ def run(raw: Path, output: Path, *extra: str) -> int:
     return cli.main(["run", "--raw", str(raw), "--output", str(output), *extra])
 
 
-def test_invalid_input_two_nights_then_fixed(
+def test_invalid_input_two_nights_then_fixed_then_a_held_lock(
     base_raw: Path, tmp_path: Path, alerted: SmtpServer
 ) -> None:
     output = tmp_path / "output"
@@ -94,6 +95,13 @@ def test_invalid_input_two_nights_then_fixed(
     assert "Lauf: nichts zu tun" in resolved.text()
     assert run(base_raw, output) == cli.EXIT_OK
     assert len(alerted.mails) == 2
+    # issue 28's last step: another process holds the lock, a row is added, run
+    with held_lock(output):
+        change_raw(base_raw)
+        assert run(base_raw, output) == cli.EXIT_BUSY
+    [_, _, lock] = alerted.mails
+    assert lock.recipients == [OPERATOR] and lock.subject.endswith(LOCK_HELD)
+    assert len(alerted.webhook.bodies) == 1
 
 
 def test_a_failed_target_alerts_the_operators_once(
