@@ -42,7 +42,10 @@ class StoreError(Exception):
 
 
 class LockBusy(StoreError):
-    pass
+    def __init__(self, message: str, holder: str = "unknown") -> None:
+        super().__init__(message)
+        #: the PID the lock file names: which run holds the lock
+        self.holder = holder
 
 
 class ReleaseStore:
@@ -92,10 +95,11 @@ class ReleaseStore:
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
                         handle.seek(0)
-                        holder = handle.read().strip() or "unknown"
+                        holder = (handle.read(100).split() or ["unknown"])[0]
                         raise LockBusy(
                             f"another run (PID {holder}) is writing {self.output}; "
-                            f"try again when it has finished (lock: {self.lock_path})"
+                            f"try again when it has finished (lock: {self.lock_path})",
+                            holder,
                         ) from None
                     time.sleep(0.2)
             handle.seek(0)
