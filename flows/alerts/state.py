@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import json
 import logging
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from flows.common.files import replace_file
+from flows.common.files import flock_within, replace_file
 
 logger = logging.getLogger("flows.alerts")
 
@@ -150,16 +148,8 @@ def _locked(path: Path, wait_seconds: float) -> Iterator[None]:
         yield
         return
     try:
-        deadline = time.monotonic() + wait_seconds
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    logger.warning("alerts: %s is still held; alerting without it", path)
-                    break
-                time.sleep(0.1)
+        if not flock_within(handle, wait_seconds, poll_seconds=0.1):
+            logger.warning("alerts: %s is still held; alerting without it", path)
         yield
     finally:
         handle.close()
