@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from schemas.codelists import Code, labelled
-from schemas.spelling import german_sort_key, nearest, tolerant
+from schemas.spelling import Nearest, german_sort_key, nearest, tolerant
 
 #: distinct wrong values whose suggestion is remembered (they repeat: one typo copied down)
 REMEMBERED = 4096
@@ -38,6 +38,9 @@ class Choices:
         self._by_label: dict[str, Code] = {}
         for code in codes:
             self._by_label.setdefault(tolerant(code.label_de), code)
+        self.nearest = Nearest(
+            (text, code) for code in codes for text in (code.label_de, code.code, code.label_en)
+        )
 
     def code_of(self, value: str) -> str | None:
         """The code value means: itself if it is a code, else the code whose label it
@@ -65,10 +68,7 @@ class Choices:
 
 @lru_cache(maxsize=REMEMBERED)
 def _suggestion(choices: Choices, value: str) -> Code | None:
-    texts = []
-    for code in choices.codes:
-        texts += [(code.label_de, code), (code.code, code), (code.label_en, code)]
-    return nearest(value, texts)
+    return choices.nearest(value)
 
 
 @cache

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
-from typing import TypeVar
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -35,11 +36,12 @@ Key = TypeVar("Key")
 #: similarity (0-100) a choice needs to be suggested: below, a suggestion would be noise
 #: (`concert` is 57 from `economic event`, `Ratsbeschlus` is 96 from `Ratsbeschluss`)
 SIMILAR_ENOUGH = 60
-#: a typed beginning of a label is taken as meant from this many characters on
-#: (`Besuch` for `Besuch oder Delegationsreise`, `Rat` for `Ratsbeschluss`)
+#: the typed beginning of a label's word is taken as meant from this many characters on
+#: (`Besuch` or `Delegation` for `Besuch oder Delegationsreise`)
 SHORTEST_BEGINNING = 3
 NOT_A_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 WHITE_SPACE = re.compile(r"\s+")
+WORD = re.compile(r"\w+")
 
 
 def tolerant(text: str) -> str:
@@ -64,27 +66,54 @@ def german_sort_key(text: str) -> tuple:
     return (base, text.casefold(), tuple(c.isupper() for c in text), text)
 
 
-def nearest(value: str, choices: Iterable[tuple[str, Key]]) -> Key | None:
-    """The key of the choice the value most likely means, or None when none is close.
+class Nearest(Generic[Key]):
+    """Finds the key of the choice a value most likely means, or None when none is close.
 
     choices are (text, key) pairs; a key may have several texts (a German and an English
     label, a code). The value and each text are compared `folded`: equal wins; then a
-    value that is the beginning of exactly one key's texts (`Besuch`); then the highest
-    similarity of at least SIMILAR_ENOUGH, the first choice on a tie.
+    value that begins a word of some texts (`Besuch`, `Delegation`): the most similar of
+    them; else the highest similarity of at least SIMILAR_ENOUGH. The first choice wins a
+    tie. The choices are folded once, when it is made.
     """
-    target = folded(value)
-    if not target:
-        return None
-    texts, keys = [], []
-    for text, key in choices:
-        texts.append(folded(text))
-        keys.append(key)
-    for text, key in zip(texts, keys, strict=True):
-        if text == target:
-            return key
-    if len(target) >= SHORTEST_BEGINNING:
-        beginning = {k for t, k in zip(texts, keys, strict=True) if t.startswith(target)}
-        if len(beginning) == 1:
-            return beginning.pop()
-    found = process.extractOne(target, texts, scorer=fuzz.ratio, score_cutoff=SIMILAR_ENOUGH)
-    return keys[found[2]] if found is not None else None
+
+    def __init__(self, choices: Iterable[tuple[str, Key]]) -> None:
+        pairs = [(folded(text), key) for text, key in choices]
+        self.texts = [text for text, _ in pairs]
+        self.keys = [key for _, key in pairs]
+        self.exact = {}
+        for text, key in pairs:
+            self.exact.setdefault(text, key)
+        #: every text from each of its words on, sorted: what a value begins is found by
+        #: bisection, not by a scan of every text
+        self.word_starts = sorted(
+            (text[match.start() :], index)
+            for index, text in enumerate(self.texts)
+            for match in WORD.finditer(text)
+        )
+
+    def __call__(self, value: str) -> Key | None:
+        target = folded(value)
+        if not target:
+            return None
+        if target in self.exact:
+            return self.exact[target]
+        texts, keys = self.texts, self.keys
+        if len(target) >= SHORTEST_BEGINNING:
+            begun = sorted(set(self.begun_by(target)))
+            if begun:  # the most similar of the words begun (`Partnerschaft`: two labels)
+                found = process.extractOne(target, [texts[i] for i in begun], scorer=fuzz.ratio)
+                return keys[begun[found[2]]]
+        found = process.extractOne(target, texts, scorer=fuzz.ratio, score_cutoff=SIMILAR_ENOUGH)
+        return keys[found[2]] if found is not None else None
+
+    def begun_by(self, target: str) -> Iterator[int]:
+        """The index of every text with a word that target begins (`delegation`)."""
+        at = bisect_left(self.word_starts, (target,))
+        while at < len(self.word_starts) and self.word_starts[at][0].startswith(target):
+            yield self.word_starts[at][1]
+            at += 1
+
+
+def nearest(value: str, choices: Iterable[tuple[str, Key]]) -> Key | None:
+    """The key of the choice value most likely means (see Nearest), or None."""
+    return Nearest(choices)(value)
