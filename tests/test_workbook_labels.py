@@ -6,6 +6,7 @@ likely means, in the report, the annotated copy, report.html and `partnerships v
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from servers.libreoffice import libreoffice  # noqa: F401 - fixture
 from test_choices import typed_as
 
 from flows import cli
@@ -21,6 +23,7 @@ from flows.workbook.annotate import annotated_path
 from flows.workbook.commands import export_command, import_command
 from flows.workbook.export import write_codelists, write_dataset_sheet, write_notes
 from flows.workbook.layout import codelist_sheet_name, curated_sheets
+from flows.workbook.office import convert_command
 from flows.workbook.sheets import read_workbook
 from schemas.choices import choices
 
@@ -203,3 +206,69 @@ def test_a_broken_sheet_written_on_purpose_stays_broken(tmp_path) -> None:
     assert workbook[EVENTS.name][f"{get_column_letter(len(header))}1"].value == "notes"
     workbook.save(tmp_path / "kaputt.xlsx")
     assert read_workbook(tmp_path / "kaputt.xlsx").sheets["events"].header == header
+
+
+#: LibreOffice's "Text CSV" filter as a German curator saves one sheet: `;`, `"`, UTF-8,
+#: cells as shown, the 4th sheet (Ereignisse)
+SHEET_AS_CSV = "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,true,false,false,4"
+
+
+@pytest.mark.slow
+def test_a_sheet_saved_as_csv_by_libreoffice_imports_with_its_labels(
+    base_raw,
+    tmp_path,
+    libreoffice,  # noqa: F811
+) -> None:
+    path = tmp_path / "daten.xlsx"
+    assert export_command(path, base_raw) == 0
+    saved = tmp_path / "saved"
+    command = convert_command(libreoffice.soffice, libreoffice.profile, [path], ".csv", saved)
+    command[command.index("csv")] = SHEET_AS_CSV
+    done = subprocess.run(command, capture_output=True, timeout=300, check=False)
+    sheet = saved / "daten-Ereignisse.csv"
+    assert done.returncode == 0 and sheet.exists(), done.stderr
+    text = sheet.read_text(encoding="utf-8")
+    assert text.startswith("Ereignis (Kennung);") and ";Ratsbeschluss;" in text
+    csv_path = tmp_path / "Ereignisse.csv"
+    csv_path.write_text(text, encoding="utf-8")
+    before = tree_digest(base_raw)
+
+    assert import_command(csv_path, base_raw) == 0
+    assert tree_digest(base_raw) == before  # labels and German header back to raw/'s form
+
+    csv_path.write_text(text.replace(";Ratsbeschluss;", ";Ratsbeschlus;"), encoding="utf-8")
+    html = tmp_path / "report.html"
+    assert import_command(csv_path, base_raw, html=html) == 1
+    assert tree_digest(base_raw) == before
+    (problem,) = [
+        p
+        for p in json.loads(html.with_suffix(".json").read_text(encoding="utf-8"))["problems"]
+        if p["severity"] == "error"
+    ]
+    assert (problem["file"], problem["line"], problem["column"]) == (
+        "Ereignisse.csv",
+        3,
+        "event_type",
+    )
+    assert MEANT in problem["message_de"]
+
+
+@pytest.mark.parametrize("case", ["unbalanced-quote", "row-with-missing-field", "unknown-code"])
+def test_a_csv_with_german_header_is_refused_as_with_machine_names(case, base_raw, tmp_path):
+    """The rewrite into raw/'s names changes nothing a check sees: the same problems at
+    the same lines, whether the header is German or not."""
+    from fixture_cases import FIXTURES, expected
+
+    text = (FIXTURES / "invalid" / case / "events.csv").read_text(encoding="utf-8")
+    header, rest = text.split("\n", 1)
+    german = ",".join(EVENTS.dataset.headings.label_of(name) for name in header.split(","))
+    path = tmp_path / "Ereignisse.csv"
+    path.write_text(german + "\n" + rest, encoding="utf-8")
+    assert import_command(path, base_raw, html=tmp_path / "report.html") == 1
+    found = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["problems"]
+    got = sorted(
+        f"events.csv:{p['line'] or ''}:{p['column'] or ''}:{p['rule']}"
+        for p in found
+        if p["severity"] == "error"
+    )
+    assert got == expected(FIXTURES / "invalid" / case)[1]

@@ -205,6 +205,11 @@ def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     problems = [
         p.located(file=path.name) if p.file == own else p for p in validated.report.problems
     ]
+    if found.labels:  # a sheet saved as CSV: worded as the sheet shows the data
+        problems = [
+            in_workbook_words(p, found.header, always=True) if p.file == path.name else p
+            for p in problems
+        ]
     report = Report([*found.problems, *problems], rows=validated.report.rows)
     return Checked(validated, report)
 

@@ -83,11 +83,11 @@ def column_shown(problem: Problem) -> str | None:
         return problem.column
 
 
-def in_workbook_words(problem: Problem, present: list[str | None]) -> Problem:
-    """The problem worded for a curator who sees labels; present: the sheet's header as
-    machine names."""
+def in_workbook_words(problem: Problem, present: list[str | None], always: bool = False) -> Problem:
+    """The problem worded for a curator who sees labels, if it is on a sheet (always: a
+    sheet saved as CSV); present: the sheet's header as machine names."""
     wording = WORDING.get(problem.rule)
-    if wording is None or problem.sheet is None:
+    if wording is None or (problem.sheet is None and not always):
         return problem
     try:
         ds = dataset(problem.dataset)
