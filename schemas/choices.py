@@ -94,19 +94,13 @@ def code_suggestion(codelist: str, value: object, labels_first: bool = False) ->
     return {"suggestion_de": de, "suggestion_en": en}
 
 
-def allowed(codelist: str, labels_first: bool = False) -> dict[str, str]:
+def allowed(codelist: str) -> dict[str, str]:
     """The details `allowed_de` and `allowed_en`: every code with its label, in the
-    list's own order for raw/, in German order by label for the workbook."""
-    found = choices(codelist)
-    if not labels_first:
-        return {
-            "allowed_de": ", ".join(f"{c.code} ({c.label_de})" for c in found.codes),
-            "allowed_en": ", ".join(f"{c.code} ({c.label_en})" for c in found.codes),
-        }
-    ordered = found.in_german_order()
+    list's own order (raw/ holds codes)."""
+    found = choices(codelist).codes
     return {
-        "allowed_de": ", ".join(f"{c.label_de} ({c.code})" for c in ordered),
-        "allowed_en": ", ".join(f"{c.label_de} ({c.code}: {c.label_en})" for c in ordered),
+        "allowed_de": ", ".join(f"{c.code} ({c.label_de})" for c in found),
+        "allowed_en": ", ".join(f"{c.code} ({c.label_en})" for c in found),
     }
 
 

@@ -151,9 +151,9 @@ def test_a_typo_is_refused_with_the_label_it_most_likely_means(base_raw, tmp_pat
     assert (problem["rule"], problem["cell"], problem["value"]) == ("isin", "C3", "Ratsbeschlus")
     assert MEANT in problem["message_de"]
     assert "Did you mean: Ratsbeschluss (council_decision)?" in problem["message_en"]
-    assert (
-        "Zur Wahl stehen: Angebot (offer), Antrag im Rat (council_motion)"
-        in (problem["message_de"])
+    # 23 choices are the drop-down's to show; a comment listing them would hide the sheet
+    assert problem["message_de"].endswith(
+        "Bitte aus der Auswahlliste wählen (alle Einträge im Blatt Codelisten)."
     )
     copy = load_workbook(annotated_path(path))
     assert MEANT in copy["Ereignisse"]["C3"].comment.text
@@ -162,6 +162,20 @@ def test_a_typo_is_refused_with_the_label_it_most_likely_means(base_raw, tmp_pat
     page = html.read_text(encoding="utf-8")
     assert MEANT in page
     assert '<td class="example" data-label="Beispiel / valid example">Ratsbeschluss ' in page
+
+
+def test_a_short_code_list_is_named_in_full(base_raw, tmp_path) -> None:
+    path = tmp_path / "daten.xlsx"
+    assert export_command(path, base_raw) == 0
+    workbook = load_workbook(path)
+    workbook["Partnerschaften"][cell_of(LAYOUTS["partnerships"], "status", 2)] = "ruhnd"
+    workbook.save(path)
+    assert import_command(path, base_raw, html=tmp_path / "report.html") == 1
+    (problem,) = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["problems"]
+    assert problem["message_de"].endswith(
+        "Meinten Sie: ruhend (suspended)? Bitte aus der Auswahlliste wählen: aktiv (active), "
+        "beendet (ended), in Vorbereitung (in_preparation), ruhend (suspended)."
+    )
 
 
 def test_an_unknown_header_is_refused_naming_the_nearest_column(base_raw, tmp_path) -> None:

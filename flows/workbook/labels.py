@@ -14,17 +14,20 @@ from dataclasses import replace
 
 from flows.common.report import Problem
 from schemas import Dataset, dataset
-from schemas.choices import Choices, allowed, choices, code_suggestion
+from schemas.choices import Choices, choices, code_suggestion
 from schemas.rules import Rule
 
+#: a code list this short is named in full in a message; a longer one is the drop-down's
+#: (a comment listing 23 choices hides the sheet, and the drop-down offers them anyway)
+LISTED_CHOICES = 8
 #: how the workbook words the rules whose values it also takes as labels (the rule id
 #: and everything else about the problem stay as the checks found them)
 WORDING = {
     "isin": Rule(
-        "ist weder Bezeichnung noch Code der Codeliste {codelist}.{suggestion_de} Zur Wahl "
-        "stehen: {allowed_de}",
-        "is neither a label nor a code of the code list {codelist}.{suggestion_en} The "
-        "choices are: {allowed_en}",
+        "ist weder Bezeichnung noch Code der Codeliste {codelist}.{suggestion_de} Bitte aus "
+        "der Auswahlliste wählen{choices_de}.",
+        "is neither a label nor a code of the code list {codelist}.{suggestion_en} Please "
+        "pick from the drop-down{choices_en}.",
     ),
     "unknown_column": Rule(
         "unbekannte Spalte.{suggestion_de} Erlaubt sind: {allowed}",
@@ -83,6 +86,20 @@ def column_shown(problem: Problem) -> str | None:
         return problem.column
 
 
+def listed(codelist: str) -> dict[str, str]:
+    """The details `choices_de` and `choices_en`: a short list's choices in German order,
+    else where to find them."""
+    found = choices(codelist).in_german_order()
+    if len(found) > LISTED_CHOICES:
+        sheet = dataset("codelists").meta["sheet_de"]
+        return {
+            "choices_de": f" (alle Einträge im Blatt {sheet})",
+            "choices_en": f" (every entry is on the sheet {sheet})",
+        }
+    named = ", ".join(f"{c.label_de} ({c.code})" for c in found)
+    return {"choices_de": f": {named}", "choices_en": f": {named}"}
+
+
 def in_workbook_words(problem: Problem, present: list[str | None], always: bool = False) -> Problem:
     """The problem worded for a curator who sees labels, if it is on a sheet (always: a
     sheet saved as CSV); present: the sheet's header as machine names."""
@@ -97,7 +114,7 @@ def in_workbook_words(problem: Problem, present: list[str | None], always: bool 
         codelist = ds.column(problem.column).codelist
         if codelist is None:
             return problem
-        details = {"codelist": codelist, **allowed(codelist, labels_first=True)}
+        details = {"codelist": codelist, **listed(codelist)}
         details |= code_suggestion(codelist, problem.value, labels_first=True)
     elif problem.rule == "unknown_column":
         # the machine names are taken too; each header's comment names its column's
