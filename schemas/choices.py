@@ -11,7 +11,7 @@ Decisions, tested in tests/test_choices.py:
 - A code is taken exactly as it is. A label is taken when it is tolerantly equal
   (schemas.spelling.tolerant: case and spaces do not count), and nothing else is.
 - The code wins: a value that is one code and, tolerantly, another code's label is the
-  code. tests/test_schemas.py keeps the code lists free of such a collision, and the
+  code. tests/test_choices.py keeps the code lists free of such a collision, and the
   export writes a code instead of its label wherever the label would not lead back to it.
 - A label means a code of the column's own list only: two lists may share a label.
 """
