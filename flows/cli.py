@@ -11,8 +11,11 @@ not 0 or 5. `alerts test` exits 1 when a channel failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +38,7 @@ from flows.cli_parser import (
 )
 from flows.cli_paths import OutputOverInput, paths_of, refuse_output_over_input
 from flows.common.settings import metadata_file
+from flows.wikidata import handler as wikidata
 
 if TYPE_CHECKING:  # the report pulls in pandas and pandera: not needed for a no-op run
     from flows.common.report import Report
@@ -101,24 +105,38 @@ def unchanged_summary(args: argparse.Namespace) -> str | None:
 
 
 def alert(output: Path, error: BaseException | None = None) -> None:
-    """Alerts for what is decided before the flow starts (the flow sends its own):
-    a refusal, or a run with nothing to do that may resolve an earlier problem."""
-    from flows.alerts.state import AlertState
+    """Alerts for what is decided before the flow starts (the flow sends its own)."""
+    from flows.alerts.notify import after_command
 
-    # a no-op run with nothing open reads one small file and imports no more
-    if error is None and not AlertState.of_store(output).open:
-        return
-    from flows.alerts.messages import RunInfo
-    from flows.alerts.notify import after_run
-    from flows.alerts.outcome import Outcome
+    after_command(output, error)
 
-    if error is not None:
-        after_run(output, Outcome.failed(error))
-    else:
-        after_run(output, Outcome.nothing_to_do(), RunInfo(without_flow="nothing_to_do"))
+
+@contextlib.contextmanager
+def alert_warnings_on_stderr() -> Iterator[None]:
+    """Every warning of flows.alerts (an alert nobody received) as one plain line on
+    stderr, once: not through Prefect's console handler as well. Its INFO lines (which
+    channel took what) reach the flow run's log in Prefect, not the terminal."""
+    alerts_log = logging.getLogger("flows.alerts")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    before = alerts_log.level, alerts_log.propagate
+    alerts_log.addHandler(handler)
+    alerts_log.setLevel(logging.INFO)
+    alerts_log.propagate = False
+    try:
+        yield
+    finally:
+        alerts_log.removeHandler(handler)
+        alerts_log.level, alerts_log.propagate = before
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    with alert_warnings_on_stderr():
+        return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
     nothing_to_do = unchanged_summary(args)
     if nothing_to_do and not args.target:
         alert(args.output)
@@ -239,6 +257,7 @@ HANDLERS = {
     "workbook export": cmd_workbook_export,
     "workbook import": cmd_workbook_import,
     "alerts test": cmd_alerts_test,
+    "wikidata compare": wikidata.compare,
 }
 
 

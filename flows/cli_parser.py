@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 #: 0 done; 1 the curated files are invalid; 2 usage error or unreadable input; 3 another
@@ -95,6 +96,7 @@ def parser(handlers: dict[str, Callable[[argparse.Namespace], int]]) -> argparse
     rollback.add_argument("--output", type=Path, default=Path("output"), help="published folder")
     rollback.set_defaults(handler=handlers["rollback"])
     add_workbook_commands(commands, handlers)
+    add_wikidata_commands(commands, handlers)
 
     alerts = commands.add_parser("alerts", help="alerts by e-mail and webhook (docs/alerts.md)")
     alert_commands = alerts.add_subparsers(dest="alerts_command", required=True)
@@ -165,3 +167,51 @@ def add_workbook_commands(commands, handlers) -> None:
     load.add_argument("--html", type=Path, metavar="PATH", help=HTML_HELP)
     add_metadata_option(load)
     load.set_defaults(handler=handlers["workbook import"])
+
+
+def seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def add_wikidata_commands(commands, handlers) -> None:
+    wikidata = commands.add_parser(
+        "wikidata", help="compare with Wikidata's twin-town statements (docs/wikidata.md)"
+    )
+    actions = wikidata.add_subparsers(dest="wikidata_command", required=True)
+    compare = actions.add_parser(
+        "compare",
+        help="report differences and write QuickStatements for a person to review "
+        "(never writes to Wikidata)",
+    )
+    compare.add_argument("--raw", type=Path, default=Path("raw"), help="folder of curated CSVs")
+    compare.add_argument(
+        "--out",
+        type=Path,
+        default=Path("output.d/wikidata"),
+        help="folder for wikidata.html, wikidata.json and quickstatements.txt "
+        "(default: output.d/wikidata)",
+    )
+    compare.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="SPARQL endpoint (default: $PARTNERSHIPS_WIKIDATA_ENDPOINT or "
+        "https://query.wikidata.org/sparql)",
+    )
+    compare.add_argument(
+        "--timeout", type=seconds, default=60.0, metavar="SECONDS",
+        help="give up on an answer after this long (default 60)",
+    )  # fmt: skip
+    compare.add_argument(
+        "--max-wait", type=seconds, default=120.0, metavar="SECONDS",
+        help="wait at most this long in all when the endpoint asks to (HTTP 429 "
+        "Retry-After); default 120",
+    )  # fmt: skip
+    compare.add_argument(
+        "--retrieved", type=date.fromisoformat, metavar="YYYY-MM-DD",
+        help="the day you checked the city's pages, for the references (default: today)",
+    )  # fmt: skip
+    add_metadata_option(compare)
+    compare.set_defaults(handler=handlers["wikidata compare"])

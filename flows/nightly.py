@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from prefect.states import Failed, State
 from flows import pipeline
 from flows import publishing as publish_targets
 from flows.alerts.messages import RunInfo
-from flows.alerts.notify import after_run
+from flows.alerts.notify import AlertsResult, after_run
 from flows.alerts.outcome import Outcome
 from flows.common.guard import OutputOverInput
 from flows.common.report import Report
@@ -92,6 +93,7 @@ def summarize_failure(flow, flow_run, state) -> None:
         run_summary = summary.targets_failed(what, output.current_id(), results)
     else:
         run_summary = summary.failed(what, output.current_id(), 0.0)
+    run_summary.alerts_unsent = list(getattr(error, "__notes__", []))
     summary_artifact(run_summary)
 
 
@@ -109,21 +111,47 @@ def nightly(
         return run_nightly(raw_dir, output_dir, keep, targets, quarantine, wait_seconds)
     except EXPECTED_FAILURES as error:
         if isinstance(error, publish_targets.PublishFailed):
-            alert(output_dir, Outcome.targets_failed(error.failures))
+            outcome = Outcome.targets_failed(error.failures)
         else:
-            alert(output_dir, Outcome.failed(error))
+            outcome = Outcome.failed(error)
+        for line in alert(output_dir, outcome).lines():
+            error.add_note(line)  # for the failure's summary (summarize_failure)
         # expected failures are explained by the command line, not by a traceback
         return Failed(message=f"{type(error).__name__}: {error}", data=error)
     except Exception as error:
-        alert(output_dir, Outcome.failed(error))
+        for line in alert(output_dir, Outcome.failed(error)).lines():
+            error.add_note(line)
         raise
 
 
-def alert(output_dir: str, outcome: Outcome) -> None:
-    """Tell curators and operators what the run means for them; never raises."""
+def alert(output_dir: str, outcome: Outcome) -> AlertsResult:
+    """Tell curators and operators what the run means for them; never raises.
+
+    The alerts' warnings (an alert nobody received) go into the flow run's log too, so
+    that Prefect's UI shows them beside the run.
+    """
+    from prefect.logging.handlers import APILogHandler
     from prefect.runtime import flow_run
 
-    after_run(Path(output_dir), outcome, RunInfo(run_id=flow_run.id))
+    to_prefect = APILogHandler()
+    alerts_log = logging.getLogger("flows.alerts")
+    alerts_log.addHandler(to_prefect)
+    try:
+        return after_run(Path(output_dir), outcome, RunInfo(run_id=flow_run.id))
+    finally:
+        alerts_log.removeHandler(to_prefect)
+
+
+def note_unsent(
+    alerts: AlertsResult,
+    run_summary: summary.RunSummary,
+    report: Report | None,
+    folder: Path | None,
+) -> None:
+    """An alert nobody received is said in the run's summary and in its saved report."""
+    run_summary.alerts_unsent = alerts.lines()
+    if report is not None:
+        pipeline.add_report_notes(folder, report, alerts.notes())
 
 
 def run_nightly(
@@ -150,8 +178,9 @@ def run_nightly(
         )
         html_report_artifact(result.report_folder)
     if not result.ok:
+        alerts = alert(output_dir, Outcome.invalid(result.report, result.report_folder))
+        note_unsent(alerts, run_summary, result.report, result.report_folder)
         summary_artifact(run_summary)
-        alert(output_dir, Outcome.invalid(result.report, result.report_folder))
         invalid = InvalidInput(result.report, result.report_folder, run_summary.to_text())
         # a returned Failed state, unlike a raised exception, logs no traceback
         return Failed(message=str(invalid), data=invalid)
@@ -163,8 +192,9 @@ def run_nightly(
     published = publish_targets.publish_to_all(release_folder, targets)
     run_summary.target_results = summary.target_results(published)
     run_summary.duration_seconds = time.monotonic() - started  # targets included
+    alerts = alert(output_dir, Outcome.succeeded(result.report, result.report_folder))
+    note_unsent(alerts, run_summary, result.report, result.report_folder)
     summary_artifact(run_summary)
-    alert(output_dir, Outcome.succeeded(result.report, result.report_folder))
     return {
         "release_id": result.release_id,
         "rows": result.rows,

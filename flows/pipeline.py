@@ -12,7 +12,7 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ from flows.check.quarantine import Quarantined
 from flows.check.quarantine import quarantine as set_aside
 from flows.check.validation import validate_raw
 from flows.common import faults
+from flows.common.files import replace_file
 from flows.common.guard import refuse_output_over_input
 from flows.common.memory import return_freed_memory
 from flows.common.report import Report
@@ -186,17 +187,38 @@ def save_report(
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S.%f")
     folder = store.reports / f"{stamp}-{status}"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "report.txt").write_text(report.to_text(), encoding="utf-8")
-    faults.pause("write-report")
-    (folder / "report.json").write_text(report.to_json(), encoding="utf-8")
-    (folder / "report.md").write_text(report.to_markdown(), encoding="utf-8")
-    write_html(report, folder / "report.html", with_json=False, example_url=configured_website())
+    write_report(folder, report)
     for name, rows in (rejects or {}).items():
         pl.from_pandas(rows).write_csv(folder / f"rejects-{name}.csv", line_terminator="\r\n")
     kept = sorted(p for p in store.reports.iterdir() if p.is_dir())
     for old in kept[: -store.keep]:
         shutil.rmtree(old)
     return folder
+
+
+def write_report(folder: Path, report: Report) -> None:
+    """The report's renderings: text, JSON, Markdown and the HTML page."""
+    (folder / "report.txt").write_text(report.to_text(), encoding="utf-8")
+    faults.pause("write-report")
+    (folder / "report.json").write_text(report.to_json(), encoding="utf-8")
+    (folder / "report.md").write_text(report.to_markdown(), encoding="utf-8")
+    write_html(report, folder / "report.html", with_json=False, example_url=configured_website())
+
+
+def add_report_notes(folder: Path | None, report: Report, notes: list[tuple[str, str]]) -> None:
+    """Say in a saved report what the run learned after saving it (an alert nobody got:
+    the report itself went out with the alert, so it is written before it)."""
+    if folder is None or not notes or not folder.is_dir():
+        return
+    report = replace(report, notes=[*report.notes, *notes])
+    renderings = {
+        "report.txt": report.to_text(),
+        "report.json": report.to_json(),
+        "report.md": report.to_markdown(),
+    }
+    for name, text in renderings.items():
+        replace_file(folder / name, text)
+    write_html(report, folder / "report.html", with_json=False, example_url=configured_website())
 
 
 @dataclass(frozen=True)

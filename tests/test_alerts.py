@@ -96,10 +96,13 @@ def test_a_problem_set_is_the_same_on_another_night_only_if_it_is(other, same: b
     assert (first.fingerprint == CuratorNews((other,)).fingerprint) is same
 
 
-def test_operator_fingerprints_ignore_pids_and_messages() -> None:
-    one = Outcome.failed(LockBusy("another run (PID 11) is writing /srv/output")).operators
-    two = Outcome.failed(LockBusy("another run (PID 42) is writing /srv/output")).operators
-    assert one.kind == "lock_busy" and one.fingerprint == two.fingerprint
+def test_operator_fingerprints_ignore_messages_but_not_the_lock_holder() -> None:
+    one = Outcome.failed(LockBusy("another run (PID 11) is writing /srv/output", "11")).operators
+    same = Outcome.failed(LockBusy("another run (PID 11) is still writing", "11")).operators
+    other = Outcome.failed(LockBusy("another run (PID 42) is writing /srv/output", "42")).operators
+    assert one.kind == "lock_busy" and one.fingerprint == same.fingerprint
+    # a stuck run is one problem; another run holding the lock later is a new one
+    assert one.fingerprint != other.fingerprint
     full = Outcome.failed(OSError(errno.ENOSPC, "No space left on device")).operators
     read_only = Outcome.failed(OSError(errno.EROFS, "Read-only file system")).operators
     assert (full.kind, read_only.kind) == ("disk_full", "output_unwritable")
@@ -112,7 +115,7 @@ def test_invalid_input_mails_the_curators_once_with_the_report(
     mail_to_both: SmtpServer,
 ) -> None:
     output = tmp_path / "output"
-    assert good_night(base_raw, output) == []  # nothing open, nothing to say
+    assert good_night(base_raw, output).deliveries == []  # nothing open, nothing to say
     break_raw(base_raw)
     result = pipeline.run(base_raw, output)
     (result.report_folder / "events.fehler.xlsx").write_bytes(b"PK annotated copy")
@@ -226,14 +229,19 @@ def test_a_failing_channel_is_retried_logged_and_tried_again_next_night(
     webhook.status = 500
     output = tmp_path / "output"
     with caplog.at_level(logging.DEBUG):
-        deliveries = after_run(output, Outcome.failed(RuntimeError("boom")))
+        deliveries = after_run(output, Outcome.failed(RuntimeError("boom"))).deliveries
     assert [(d.ok, d.attempts) for d in deliveries] == [(False, 3), (False, 3)]
     assert webhook.requests == channels.ATTEMPTS
     assert "FAILED after 3 attempt(s)" in caplog.text
-    assert not has_open_problems(output)  # nobody heard it: the next night says it again
+    state = AlertState.of_store(output)
+    assert not state.open  # nobody heard it: not said, so the next night says it again
+    assert state.undelivered["operators"].reason.startswith("no channel took it: mailto://")
     webhook.status = 200
     after_run(output, Outcome.failed(RuntimeError("boom")))
-    assert len(webhook.bodies) == 1 and has_open_problems(output)
+    [message] = webhook.bodies
+    assert message["message"].startswith("Hinweis: Eine frühere Meldung vom ")
+    state = AlertState.of_store(output)
+    assert state.open["operators"].kind == "crash" and not state.undelivered
     assert SMTP_PASSWORD not in caplog.text
 
 
@@ -262,7 +270,11 @@ def test_a_crash_while_alerting_never_reaches_the_run(tmp_path: Path, monkeypatc
 
     monkeypatch.setenv("PARTNERSHIPS_ALERT_OPERATORS", "json://127.0.0.1:9/x")
     monkeypatch.setattr(channels, "send", broken)
-    assert after_run(tmp_path / "output", Outcome.failed(ValueError("x"))) == []
+    result = after_run(tmp_path / "output", Outcome.failed(ValueError("x")))
+    assert result.deliveries == []
+    [unsent] = result.unsent  # but the run says that nobody heard about it
+    assert unsent.audience == "operators"
+    assert "error while alerting: RuntimeError" in unsent.line()
 
 
 def test_the_state_survives_a_restart_and_is_replaced_atomically(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from servers.smtp import (  # noqa: F401 - fixtures
     webhook,
 )
 from test_alerts import CURATOR, OPERATOR, break_raw
+from test_alerts_lost import LOCK_HELD, held_lock
 from test_crash_safety import EPOCH, change_raw
 from test_full_disk import fill_up, published_into, small_disk  # noqa: F401 - fixture
 from test_locking import hold_lock
@@ -32,6 +33,7 @@ from test_locking import hold_lock
 from flows import cli, pipeline
 from flows.alerts import channels
 from flows.alerts.messages import ENGLISH_RULE
+from flows.alerts.state import AlertState
 
 pytestmark = [
     pytest.mark.slow,
@@ -64,7 +66,7 @@ def run(raw: Path, output: Path, *extra: str) -> int:
     return cli.main(["run", "--raw", str(raw), "--output", str(output), *extra])
 
 
-def test_invalid_input_two_nights_then_fixed(
+def test_invalid_input_two_nights_then_fixed_then_a_held_lock(
     base_raw: Path, tmp_path: Path, alerted: SmtpServer
 ) -> None:
     output = tmp_path / "output"
@@ -93,6 +95,13 @@ def test_invalid_input_two_nights_then_fixed(
     assert "Lauf: nichts zu tun" in resolved.text()
     assert run(base_raw, output) == cli.EXIT_OK
     assert len(alerted.mails) == 2
+    # issue 28's last step: another process holds the lock, a row is added, run
+    with held_lock(output):
+        change_raw(base_raw)
+        assert run(base_raw, output) == cli.EXIT_BUSY
+    [_, _, lock] = alerted.mails
+    assert lock.recipients == [OPERATOR] and lock.subject.endswith(LOCK_HELD)
+    assert len(alerted.webhook.bodies) == 1
 
 
 def test_a_failed_target_alerts_the_operators_once(
@@ -278,3 +287,40 @@ def test_channels_from_a_prefect_secret_block(
     # with --quarantine the valid rows went out: the curators still hear about the rest
     assert mail.subject == f"{SUBJECT}1 Fehler in den Rohdaten – Zeilen zurückgehalten"
     assert "Die fehlerfreien Zeilen wurden veröffentlicht" in mail.text()
+
+
+def test_an_alert_nobody_received_is_said_by_the_run_and_its_report(
+    base_raw: Path, tmp_path: Path, monkeypatch, capfd
+) -> None:
+    """Through the flow: the exit code stays 1, stderr says it in one line, the saved
+    report keeps it, and the next run (the mail server back) tries again."""
+    dead = (
+        f"mailto://alerts:{SMTP_PASSWORD}@127.0.0.1:{free_port()}"
+        f"?mode=insecure&from=a@stadtdo.example&to={CURATOR}"
+    )
+    monkeypatch.setenv("PARTNERSHIPS_ALERT_CURATORS", dead)
+    monkeypatch.delenv("PARTNERSHIPS_ALERT_OPERATORS", raising=False)
+    output = tmp_path / "output"
+    break_raw(base_raw)
+    capfd.readouterr()
+    assert run(base_raw, output) == cli.EXIT_INVALID
+    err = capfd.readouterr().err
+    [line] = [x for x in err.splitlines() if "nicht zugestellt" in x]
+    assert line.startswith(
+        "Warnung: Meldung an die Datenpflege nicht zugestellt (1 Fehler in den Rohdaten): "
+        "kein Kanal hat sie angenommen; der nächste Lauf versucht es erneut. / Warning: alert "
+        "to the curators not delivered (1 error(s) in the curated files): no channel took it: "
+    )
+    assert SMTP_PASSWORD not in err
+    [folder] = (tmp_path / "output.d" / "reports").iterdir()
+    for name in ("report.txt", "report.md", "report.html", "report.json"):
+        assert "nicht zugestellt" in (folder / name).read_text(encoding="utf-8"), name
+    assert "curators" in AlertState.of_store(output).undelivered
+    # and the flow run's log in Prefect has the same line
+    from prefect.client.orchestration import get_client
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()  # the logs go to the API in batches
+    with get_client(sync_client=True) as client:
+        logged = [log.message for log in client.read_logs()]
+    assert line in logged

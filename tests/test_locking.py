@@ -193,3 +193,16 @@ def test_paused_run_holds_the_lock_and_writes_its_pid(
         assert cli.wait_for_lock(published, wait_seconds=0) == cli.EXIT_BUSY
     finally:
         kill(first)
+
+
+def test_a_lock_file_holding_any_bytes_still_names_its_holder(tmp_path: Path) -> None:
+    """The holder may write anything: the refusal is a message, never a decoding error."""
+    output = tmp_path / "output"
+    store = ReleaseStore(output, keep=1)
+    store.home.mkdir(parents=True)
+    store.lock_path.write_bytes(b"\xff\xfe 4711\n")
+    with open(store.lock_path, "ab") as holder:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        busy = pytest.raises(LockBusy, match=r"another run \(PID \ufffd\ufffd\)")
+        with busy, store.locked():
+            pass

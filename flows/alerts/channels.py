@@ -2,9 +2,11 @@
 
 Each audience's URLs come from its environment variable (PARTNERSHIPS_ALERT_CURATORS,
 PARTNERSHIPS_ALERT_OPERATORS), else its Prefect Secret block (the same name in lower
-case with dashes), else the [alerts] table of metadata.toml. A URL may hold a password
-or a token, so it is shown only masked (scheme and host) and redacted from every log
-record Apprise writes while sending.
+case with dashes), else the [alerts] table of metadata.toml. A Secret block that cannot
+be read (the Prefect server busy or down) is not the same as none: it raises
+ChannelsUnreadable, so that the alert is reported as not sent instead of skipped.
+A URL may hold a password or a token, so it is shown only masked (scheme and host) and
+redacted from every log record Apprise writes while sending.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import logging
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,10 +63,14 @@ class Delivery:
         return f"{self.audience}: {self.channel}: FAILED after {tries}: {self.error}"
 
 
+class ChannelsUnreadable(Exception):
+    """The audience's channels could not be looked up (not: none are configured)."""
+
+
 def configured(audience: str) -> list[Channel]:
     """The audience's channels: environment, else Secret block, else metadata.toml."""
     env_name = ALERT_AUDIENCES[audience]
-    value = credentials.lookup(env_name)
+    value = os.environ.get(env_name) or _secret_block(env_name)
     if value:
         return [Channel(url, audience) for url in split_urls(value)]
     try:
@@ -72,6 +79,24 @@ def configured(audience: str) -> list[Channel]:
         logger.warning("alerts: %s; only %s would be used", error, env_name)
         return []
     return [Channel(url, audience) for url in urls]
+
+
+def _secret_block(env_name: str) -> str | None:
+    """The Secret block's value; None when there is no such block or no Prefect API."""
+    if not credentials.prefect_api_at_hand():
+        return None
+    name = credentials.block_name(env_name)
+    try:
+        from prefect.blocks.system import Secret
+
+        value = Secret.load(name).get()
+    except ValueError as error:  # Prefect's "Unable to find block document named ..."
+        if type(error.__cause__).__name__ == "ObjectNotFound":
+            return None
+        raise ChannelsUnreadable(f"Secret block {name}: {type(error).__name__}") from None
+    except Exception as error:
+        raise ChannelsUnreadable(f"Secret block {name}: {type(error).__name__}") from None
+    return str(value) if value else None
 
 
 def masked(url: str) -> str:
@@ -155,7 +180,7 @@ def send(
 ) -> list[Delivery]:
     """Send one message to every channel, each tried up to ATTEMPTS times.
 
-    Never raises: what went wrong is logged (masked) and returned.
+    Never raises: what went wrong is logged (masked, at INFO) and returned.
     """
     import apprise
 
@@ -166,10 +191,9 @@ def send(
         for channel in channels:
             delivery = _send_one(apprise, channel, subject, body, attachments, kind)
             deliveries.append(delivery)
-            if delivery.ok:
-                logger.info("alerts: %s", delivery.summary())
-            else:
-                logger.warning("alerts: %s", delivery.summary())
+            # a failure is a warning of the caller's: "not delivered", or "one channel
+            # of several failed"
+            logger.info("alerts: %s", delivery.summary())
     return deliveries
 
 
@@ -182,7 +206,7 @@ def _send_one(apprise, channel, subject, body, attachments, kind) -> Delivery:
         "failure": apprise.NotifyType.FAILURE,
         "resolved": apprise.NotifyType.SUCCESS,
     }.get(kind, apprise.NotifyType.INFO)
-    error = "the service refused the message (see the log above)"
+    error = "the service refused the message"
     for attempt in range(1, ATTEMPTS + 1):
         # a fresh notifier for each attempt: Apprise's own throttle (5.5 s for e-mail)
         # would add itself to the delays below
@@ -194,17 +218,25 @@ def _send_one(apprise, channel, subject, body, attachments, kind) -> Delivery:
         if not usable:
             return failed("not a usable Apprise URL", 0)
         try:
-            if notifier.notify(
+            result = notifier.notify(
                 body=body,
                 title=subject,
                 notify_type=notify_type,
                 # plain text: no value from the data is ever read as HTML or Markdown
                 body_format=apprise.NotifyFormat.TEXT,
                 attach=attach,
-            ):
+            )
+            if result:
                 return Delivery(channel.name, channel.audience, True, attempt)
+            error = _why(result, channel.secrets()) or error
         except Exception as raised:  # a plugin's bug is one failed attempt, no more
             error = type(raised).__name__
         if attempt < ATTEMPTS:
             time.sleep(RETRY_DELAYS_SECONDS[min(attempt - 1, len(RETRY_DELAYS_SECONDS) - 1)])
     return failed(error, ATTEMPTS)
+
+
+def _why(result, secrets: list[str]) -> str | None:
+    """The last warning Apprise noted while sending, masked: what the log would say."""
+    said = [e.message for e in getattr(result, "logs", list)() if e.level in ("WARNING", "ERROR")]
+    return redact(said[-1], secrets)[:200] if said else None

@@ -8,11 +8,11 @@ line of its own or a header. Subjects hold no value from the data, only counts.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flows.alerts.outcome import CuratorNews, OperatorProblem
-from flows.alerts.state import OpenProblem
+from flows.alerts.state import OpenProblem, Undelivered
 from flows.describe.municipality import load_municipality
 from flows.describe.toml_keys import MetadataError
 
@@ -61,6 +61,9 @@ class Alert:
     attachments: tuple[Path, ...] = ()
     #: "failure", "resolved" or "info": the channel's notification type
     tone: str = "failure"
+    #: what it is about in a few words, German and English (for "not delivered" lines)
+    headline_de: str = ""
+    headline_en: str = ""
 
 
 def ui_link(run_id: str | None) -> str | None:
@@ -162,7 +165,17 @@ def curators_alert(news: CuratorNews, run: RunInfo) -> Alert:
         run_en,
     ]
     body = _two_languages(de, en)
-    return Alert("curators", "invalid_input", subject, body, news.fingerprint, attachments)
+    headlines = (f"{count} Fehler in den Rohdaten", f"{count} error(s) in the curated files")
+    return Alert(
+        "curators",
+        "invalid_input",
+        subject,
+        body,
+        news.fingerprint,
+        attachments,
+        "failure",
+        *headlines,
+    )
 
 
 def operators_alert(problem: OperatorProblem, run: RunInfo) -> Alert:
@@ -192,24 +205,89 @@ def operators_alert(problem: OperatorProblem, run: RunInfo) -> Alert:
     output_en = [f"Output: {run.output}"] if run.output else []
     en = [f"{problem.headline_en}.", "", "Error:", *error, "", kept_en, run_en, *output_en]
     subject = f"{project_de()}: nächtlicher Lauf fehlgeschlagen – {problem.headline_de}"
-    return Alert("operators", problem.kind, subject, _two_languages(de, en), problem.fingerprint)
+    body = _two_languages(de, en)
+    headlines = (problem.headline_de, problem.headline_en)
+    return Alert(
+        "operators", problem.kind, subject, body, problem.fingerprint, (), "failure", *headlines
+    )
 
 
-def resolved_alert(audience: str, previous: OpenProblem, run: RunInfo) -> Alert:
+def resolved_alert(
+    audience: str, previous: OpenProblem, run: RunInfo, published: bool = True
+) -> Alert:
+    """`published`: the run went through; else it got past the problem and stopped at
+    invalid input, which is the curators' to fix."""
     run_de, run_en = run.lines()
     release = run.release or "(noch keine)"
+    if published:
+        now_de = f"Der Lauf war wieder erfolgreich; aktuell ist die Veröffentlichung {release}."
+        now_en = f"The run succeeded again; the current release is {run.release or '(none yet)'}."
+    else:
+        now_de = (
+            "Der Lauf hat die Sperre wieder erhalten und seinen Bericht geschrieben; er hat "
+            "nichts veröffentlicht, weil die Rohdaten Fehler enthalten (Sache der Datenpflege)."
+        )
+        now_en = (
+            "The run got the lock again and wrote its report; it published nothing because "
+            "the curated files have errors (the curators' to fix)."
+        )
+    de = [f"Behoben: {previous.headline_de} (gemeldet seit {previous.since}).", now_de, run_de]
+    en = [f"Resolved: {previous.headline_en} (reported since {previous.since}).", now_en, run_en]
+    subject = f"{project_de()}: behoben – {previous.headline_de}"
+    return Alert(
+        audience,
+        "resolved",
+        subject,
+        _two_languages(de, en),
+        tone="resolved",
+        headline_de=f"behoben: {previous.headline_de}",
+        headline_en=f"resolved: {previous.headline_en}",
+    )
+
+
+def late_alert(audience: str, earlier: Undelivered, run: RunInfo, over: bool) -> Alert:
+    """An alert no channel took when it was due, delivered by a later run; `over`: this
+    run shows that its problem has passed."""
+    run_de, run_en = run.lines()
     de = [
-        f"Behoben: {previous.headline_de} (gemeldet seit {previous.since}).",
-        f"Der Lauf war wieder erfolgreich; aktuell ist die Veröffentlichung {release}.",
+        f"Nachgereicht: Diese Meldung vom {earlier.since} konnte bisher nicht zugestellt werden.",
+        *(["Inzwischen ist das Problem behoben."] if over else []),
         run_de,
+        "",
     ]
     en = [
-        f"Resolved: {previous.headline_en} (reported since {previous.since}).",
-        f"The run succeeded again; the current release is {run.release or '(none yet)'}.",
+        f"Delivered late: this alert of {earlier.since} could not be delivered until now.",
+        *(["The problem has passed since."] if over else []),
         run_en,
+        "",
     ]
-    subject = f"{project_de()}: behoben – {previous.headline_de}"
-    return Alert(audience, "resolved", subject, _two_languages(de, en), tone="resolved")
+    body = _above_each_language(earlier.body, de, en)
+    project = project_de()
+    subject = f"{project}: nachgereicht – {earlier.subject.removeprefix(project + ': ')}"
+    return Alert(
+        audience,
+        earlier.kind,
+        subject,
+        body,
+        headline_de=f"nachgereicht: {earlier.headline_de}",
+        headline_en=f"delivered late: {earlier.headline_en}",
+    )
+
+
+def with_earlier_note(alert: Alert, earlier: Undelivered) -> Alert:
+    """The alert, saying that an earlier one never arrived (what about, and when)."""
+    de = f"Hinweis: Eine frühere Meldung vom {earlier.since} konnte nicht zugestellt werden"
+    en = f"Note: an earlier alert of {earlier.since} could not be delivered"
+    body = _above_each_language(
+        alert.body, [f"{de}: {earlier.headline_de}.", ""], [f"{en}: {earlier.headline_en}.", ""]
+    )
+    return replace(alert, body=body)
+
+
+def _above_each_language(body: str, de: list[str], en: list[str]) -> str:
+    """The body with lines put above its German and above its English half."""
+    german, _, english = body.partition(f"\n{ENGLISH_RULE}\n\n")
+    return "\n".join([*de, german, ENGLISH_RULE, "", *en, english.rstrip("\n")]) + "\n"
 
 
 def test_alert(audience: str) -> Alert:
@@ -222,7 +300,16 @@ def test_alert(audience: str) -> Alert:
         "If you read this, this channel reaches you.",
     ]
     subject = f"{project_de()}: Testnachricht"
-    return Alert(audience, "test", subject, _two_languages(de, en), tone="info")
+    body = _two_languages(de, en)
+    return Alert(
+        audience,
+        "test",
+        subject,
+        body,
+        tone="info",
+        headline_de="Testnachricht",
+        headline_en="test message",
+    )
 
 
 def _two_languages(de: list[str], en: list[str]) -> str:

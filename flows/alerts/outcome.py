@@ -2,14 +2,16 @@
 
 Curators hear about the curated files; operators about everything else. A run may also
 teach an audience nothing (a held lock says nothing about the input): then its state
-stays as it was.
+stays as it was. A run that stopped at invalid input still got past the operators' lock
+and disk problems (it took the lock and wrote its report): those are over, and the next
+time they happen they are news again, not a repetition of something already said.
 
 A fingerprint must be the same on the next night for the same problems, so it is made
 only of what a person would call "the same problem": for input, each error's file,
 rule, column, key and value, never its line (a row added above moves every line) nor
 its message (wording may improve); for the rest, the kind of failure and what it
-concerns (the lock, the disk's errno, the target's URL and error class, the crashing
-function), never a PID, a time or a line number.
+concerns (the run holding the lock as its lock file names it, the disk's errno, the
+target's URL and error class, the crashing function), never a time or a line number.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ HEADLINES = {
     ),
     "crash": ("Unerwarteter Fehler im nächtlichen Lauf", "Unexpected error in the nightly run"),
 }
+#: the operators' problems behind a run that took the lock and wrote into the output
+PAST_THE_LOCK = frozenset({"lock_busy", "disk_full", "output_unwritable", "output_error"})
 
 
 def fingerprint(items: Any) -> str:
@@ -93,6 +97,8 @@ class Outcome:
     operators: OperatorProblem | None = None
     #: everything operators care about worked (a problem of theirs is resolved)
     operators_fine: bool = False
+    #: the operators' kinds of problem this run got past (resolved, although it failed)
+    operators_past: frozenset[str] = frozenset()
     notes: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -107,7 +113,11 @@ class Outcome:
 
     @classmethod
     def invalid(cls, report: Any, report_folder: Path | None) -> Outcome:
-        return cls(CuratorNews(tuple(report.errors), report_folder))
+        return cls(CuratorNews(tuple(report.errors), report_folder), operators_past=PAST_THE_LOCK)
+
+    def resolves(self, problem: Any) -> bool:
+        """Whether this run shows that the operators' open problem is over."""
+        return self.operators_fine or problem.kind in self.operators_past
 
     @classmethod
     def failed(cls, error: BaseException) -> Outcome:
@@ -131,7 +141,9 @@ def operator_problem(error: BaseException) -> OperatorProblem:
     text = f"{type(error).__name__}: {error}"
     name = type(error).__name__
     if isinstance(error, LockBusy):
-        return OperatorProblem("lock_busy", text, ())
+        # the run holding it: a stuck run is one problem however many nights it blocks,
+        # a lock taken by another run since then is a new one
+        return OperatorProblem("lock_busy", text, (getattr(error, "holder", "unknown"),))
     if isinstance(error, MetadataError):
         return OperatorProblem("metadata", text, (str(error),))
     if isinstance(error, TargetError):

@@ -8,9 +8,12 @@ on another stage for it.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import threading
+import time
 from pathlib import Path
+from typing import IO
 
 
 def fsync_file(path: Path) -> None:
@@ -54,3 +57,17 @@ def replace_file(path: Path, data: str | bytes, *, durable: bool = False) -> Non
         raise
     if durable:
         fsync_folder(path.parent)
+
+
+def flock_within(handle: IO, wait_seconds: float, poll_seconds: float = 0.2) -> bool:
+    """Take an exclusive flock on the open file, waiting up to wait_seconds; whether it
+    was taken. flock locks die with their process: a crashed holder blocks nobody."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll_seconds)

@@ -122,6 +122,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     #: rows read per file name
     rows: dict[str, int] = field(default_factory=dict)
+    #: what else the run has to say, German and English (an alert nobody received)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     def extend(self, problems: list[Problem]) -> None:
         self.problems.extend(problems)
@@ -157,6 +159,7 @@ class Report:
             "rows": dict(sorted(self.rows.items())),
             "counts": self.counts(),
             "problems": [p.as_dict() for p in errors + warnings],
+            **({"notes": [{"de": de, "en": en} for de, en in self.notes]} if self.notes else {}),
         }
 
     def to_json(self) -> str:
@@ -168,15 +171,18 @@ class Report:
         """
         document = self.to_dict()
         problems = document.pop("problems")
+        notes = document.pop("notes", None)
         head = json.dumps(document, ensure_ascii=False, indent=2)
         rows = ",\n".join("    " + json.dumps(p, ensure_ascii=False) for p in problems)
         listed = f"[\n{rows}\n  ]" if problems else "[]"
-        return head.removesuffix("\n}") + f',\n  "problems": {listed}\n}}\n'
+        tail = f',\n  "notes": {json.dumps(notes, ensure_ascii=False)}' if notes else ""
+        return head.removesuffix("\n}") + f',\n  "problems": {listed}{tail}\n}}\n'
 
     def to_text(self) -> str:
+        notes = "".join(f"{de} / {en}\n" for de, en in self.notes)
         if self.ok and not self.warnings:
             files = ", ".join(f"{f} ({n} rows)" for f, n in sorted(self.rows.items()))
-            return f"valid: {files}\n"
+            return f"valid: {files}\n{notes}"
         out: list[str] = []
         for file, group in _grouped(self.errors + self.warnings):
             out.append(f"{file}:")
@@ -185,12 +191,15 @@ class Report:
                 for p in problems:
                     out.append(f"    {_location(p)}  {p.message_de} / {p.message_en}")
         out.append(self.summary_line())
-        return "\n".join(out) + "\n"
+        return "\n".join(out) + "\n" + notes
 
     def to_markdown(self) -> str:
         """Every value from the input (file, column, value, key, messages) is escaped
         (flows.common.markdown): rendered, it shows as text and makes no element."""
         out = ["# Validierungsbericht / Validation report", "", self.summary_line(), ""]
+        if self.notes:
+            out += ["## Hinweise / Notes", ""]
+            out += [f"- {markdown.text(de)} / {markdown.text(en)}" for de, en in self.notes] + [""]
         for file, group in _grouped(self.errors + self.warnings):
             out += [f"## {markdown.text(file)}", ""]
             for rule, problems in group:

@@ -208,6 +208,14 @@ def summary(report: Report, errors: list[Problem], warnings: list[Problem], sour
     )
 
 
+def notes(report: Report) -> list[str]:
+    """What else the run has to say (an alert nobody received), above the problems."""
+    if not report.notes:
+        return []
+    items = "".join(f"<li>{both(de, en)}</li>" for de, en in report.notes)
+    return [f'<section class="note"><h2>{both("Hinweise", "notes")}</h2><ul>{items}</ul></section>']
+
+
 def render(
     report: Report,
     *,
@@ -223,6 +231,7 @@ def render(
         f"<style>{STYLE}</style></head><body><main>",
         "<h1>Prüfbericht <span lang='en' class='en'>/ Validation report</span></h1>",
         summary(report, errors, warnings, source),
+        *notes(report),
     ]
     for file, problems in sorted(by_file(errors + warnings).items()):
         out += file_section(file, problems, json_name, example_url or GENERIC_URL)

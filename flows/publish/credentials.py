@@ -10,6 +10,7 @@ Values are returned to the caller and never logged or put into messages.
 from __future__ import annotations
 
 import os
+import sys
 
 from flows.publish.base import CredentialsMissing
 
@@ -18,9 +19,11 @@ def block_name(env_name: str) -> str:
     return env_name.lower().replace("_", "-")
 
 
-def _prefect_api_at_hand() -> bool:
+def prefect_api_at_hand() -> bool:
     if os.environ.get("PREFECT_API_URL"):
         return True
+    if "prefect" not in sys.modules:  # no flow run without Prefect: spare its import
+        return False
     try:
         from prefect.context import FlowRunContext, TaskRunContext
     except ImportError:
@@ -29,7 +32,7 @@ def _prefect_api_at_hand() -> bool:
 
 
 def _from_block(env_name: str) -> str | None:
-    if not _prefect_api_at_hand():
+    if not prefect_api_at_hand():
         return None
     try:
         from prefect.blocks.system import Secret

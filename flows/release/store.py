@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flows.common import faults
-from flows.common.files import fsync_file, fsync_folder
+from flows.common.files import flock_within, fsync_file, fsync_folder
 from flows.common.guard import Paths
 from flows.common.settings import metadata_path
 
@@ -42,7 +40,10 @@ class StoreError(Exception):
 
 
 class LockBusy(StoreError):
-    pass
+    def __init__(self, message: str, holder: str = "unknown") -> None:
+        super().__init__(message)
+        #: the PID the lock file names: which run holds the lock
+        self.holder = holder
 
 
 class ReleaseStore:
@@ -82,22 +83,17 @@ class ReleaseStore:
         the PID in the file only serves the message to whoever has to wait.
         """
         self.home.mkdir(parents=True, exist_ok=True)
-        handle = open(self.lock_path, "a+")  # noqa: SIM115 - held for the whole block
-        deadline = time.monotonic() + wait_seconds
+        # a holder may have written any byte: the PID is read for a message, never trusted
+        handle = open(self.lock_path, "a+", encoding="utf-8", errors="replace")  # noqa: SIM115
         try:
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        handle.seek(0)
-                        holder = handle.read().strip() or "unknown"
-                        raise LockBusy(
-                            f"another run (PID {holder}) is writing {self.output}; "
-                            f"try again when it has finished (lock: {self.lock_path})"
-                        ) from None
-                    time.sleep(0.2)
+            if not flock_within(handle, wait_seconds):
+                handle.seek(0)
+                holder = (handle.read(100).split() or ["unknown"])[0]
+                raise LockBusy(
+                    f"another run (PID {holder}) is writing {self.output}; "
+                    f"try again when it has finished (lock: {self.lock_path})",
+                    holder,
+                )
             handle.seek(0)
             handle.truncate()
             handle.write(f"{os.getpid()}\n")

@@ -70,6 +70,8 @@ class RunSummary:
     #: what failed, for a failed run
     failure: str | None = None
     report_folder: Path | None = None
+    #: alerts that should have gone out and that no channel took (flows.alerts)
+    alerts_unsent: list[str] = field(default_factory=list)
 
     @property
     def headline(self) -> str:
@@ -151,12 +153,20 @@ class RunSummary:
                 out.append("| " + " | ".join(cells) + " |")
         else:
             out.append("keine / none")
+        if self.alerts_unsent:
+            out += ["", "## Meldungen / Alerts", ""]
+            out += [f"- **{_md_escape(line)}**" for line in self.alerts_unsent]
         out += ["", f"Dauer / duration: {self.duration_seconds:.1f} s", ""]
         if self.changelog and self.status == PUBLISHED:
             # the changelog becomes a section: every heading one level down
             changelog = self.changelog.to_markdown().splitlines()
             out += ["#" + line if line.startswith("#") else line for line in changelog]
         return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md_escape(text: str) -> str:
+    """Markdown that shows the text as it is (it may quote a URL or a file name)."""
+    return "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in text)
 
 
 def _number(value: int | None) -> str:
