@@ -2,8 +2,8 @@
 
 `layout` says which sheet and column holds what (all of it read from schemas/),
 `export` writes the workbook, `labels` gives it its German face (column and code labels
-out, raw/'s names and codes in; `csv_labels` does the same for a sheet saved as CSV). Every supplied file is hostile until read: `package`
-checks a workbook's zip and XML against `limits` (and `opendocument` counts an ods's
+out, raw/'s names and codes in; `csv_labels` does the same for a sheet saved as CSV).
+Every supplied file is hostile until read: `package` checks a workbook's zip and XML against `limits` (and `opendocument` counts an ods's
 repeated rows) before anything opens it, `stream` walks a sheet keeping only the cells
 that hold values, `sheets` turns them into rows (deciding every spreadsheet trap, see
 docs/workbook.md), `spreadsheet_csv` decodes a spreadsheet's CSV strictly, `canonical` turns
