@@ -14,6 +14,7 @@ from typing import Any
 import pandera.pandas as pa
 
 from schemas.aid_shipments import AidShipments
+from schemas.choices import Heading, Headings
 from schemas.codelist_entries import CodelistEntries
 from schemas.codelists import CODELISTS_CSV
 from schemas.events import Events
@@ -100,6 +101,12 @@ class Dataset:
     def raw_columns(self) -> list[str]:
         """The columns curators write, in the order the model declares them."""
         return [c.name for c in self.columns if not c.derived]
+
+    @cached_property
+    def headings(self) -> Headings:
+        """The curated columns by machine name and German label, as a header names them."""
+        columns = (c for c in self.columns if not c.derived)
+        return Headings(tuple(Heading(c.name, c.label_de, c.label_en) for c in columns))
 
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)

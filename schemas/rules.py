@@ -21,8 +21,8 @@ RULES: dict[str, Rule] = {
     # what pandera checks
     "not_nullable": Rule("Pflichtfeld ist leer", "required value is missing"),
     "isin": Rule(
-        "ist kein Code der Codeliste {codelist}; erlaubt sind: {allowed_de}",
-        "is not a code of the code list {codelist}; allowed are: {allowed_en}",
+        "ist kein Code der Codeliste {codelist}.{suggestion_de} Erlaubt sind: {allowed_de}",
+        "is not a code of the code list {codelist}.{suggestion_en} Allowed are: {allowed_en}",
     ),
     "not_iso_3166_1": Rule(
         "ist kein Staat nach ISO 3166-1 alpha-2: zwei Großbuchstaben aus der ISO-Liste, "
@@ -151,7 +151,8 @@ RULES: dict[str, Rule] = {
     ),
     "missing_column": Rule("Spalte fehlt", "column is missing"),
     "unknown_column": Rule(
-        "unbekannte Spalte; erlaubt sind: {allowed}", "unknown column; allowed are: {allowed}"
+        "unbekannte Spalte.{suggestion_de} Erlaubt sind: {allowed}",
+        "unknown column.{suggestion_en} Allowed are: {allowed}",
     ),
     "duplicate_column": Rule("Spalte kommt mehrfach vor", "column occurs more than once"),
     "wrong_field_count": Rule(
@@ -230,4 +231,6 @@ def message(rule: str, **values: object) -> tuple[str, str]:
     found = RULES.get(rule)
     if found is None:
         return (rule, rule)
+    # "Meinten Sie: …?" where something close was found (schemas.choices), else nothing
+    values = {"suggestion_de": "", "suggestion_en": "", **values}
     return found.de.format(**values), found.en.format(**values)

@@ -122,7 +122,7 @@ def test_an_annotated_copy_imported_again_shows_only_what_is_still_wrong(
     path = tmp_path / "daten.xlsx"
     assert export_command(path, base_raw) == 0
     workbook = load_workbook(path)
-    workbook["Ereignisse"]["C3"] = "ratsbeschluss"
+    workbook["Ereignisse"]["C3"] = "Ratsbeschlus"  # neither label nor code
     workbook["Ereignisse"]["F4"] = "31"
     workbook.save(path)
     assert import_command(path, base_raw) == 1
@@ -130,7 +130,7 @@ def test_an_annotated_copy_imported_again_shows_only_what_is_still_wrong(
     assert annotated_marks(copy) == {("Ereignisse", "C3"), ("Ereignisse", "F4")}
 
     fixed = load_workbook(copy)
-    fixed["Ereignisse"]["C3"] = "council_decision"  # the curator fixes one cell in the copy
+    fixed["Ereignisse"]["C3"] = "Ratsbeschluss"  # the curator fixes one cell in the copy
     fixed.save(copy)
     before = copy.read_bytes()
     assert import_command(copy, base_raw) == 1

@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO, tree_digest
 from fixture_cases import BASE, assemble, cases
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from servers.libreoffice import libreoffice  # noqa: F401 - fixture
 
 from flows import cli
@@ -21,8 +22,10 @@ from flows.workbook.annotate import is_marked
 from flows.workbook.canonical import canonical_csv
 from flows.workbook.commands import export_command, import_command
 from flows.workbook.layout import curated_sheets
+from schemas.choices import choices
 
 VALID = cases("valid")
+EVENTS = next(layout for layout in curated_sheets() if layout.dataset.name == "events")
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +71,12 @@ def test_an_edit_rewrites_only_its_file_and_says_what_changed(base_raw, tmp_path
     new_event = {
         "event_id": "leeds-2020-visit",
         "partnership_id": "leeds",
-        "event_type": "visit",
+        "event_type": "Besuch oder Delegationsreise",  # the label; raw/ gets the code
         "year": "2020",
         "title_de": "Besuch in Leeds",
         "source_url": "https://www.dortmund.de/themen/internationales/staedtepartnerschaften/leeds/",
     }
-    events.append([new_event.get(cell.value) for cell in events[1]])
+    events.append([new_event.get(name) for name in EVENTS.header])
     workbook.save(workbook_path)
     before = tree_digest(base_raw)
     capsys.readouterr()
@@ -100,15 +103,20 @@ def test_comments_drop_downs_and_text_cells_survive_libreoffice(round_tripped) -
     assert workbook.sheetnames[:1] == ["Hinweise"]
     for layout in curated_sheets():
         sheet = workbook[layout.name]
-        assert [c.value for c in sheet[1]][: len(layout.header)] == layout.header
+        assert [c.value for c in sheet[1]][: len(layout.header)] == layout.headings
         for spec, cell in zip(layout.columns, sheet[1], strict=False):
             assert spec.description_de in cell.comment.text
             assert spec.description_en in cell.comment.text
-        lists = {
-            str(v.sqref).split(":")[0].rstrip("0123456789")
-            for v in sheet.data_validations.dataValidation
-        }
+            assert cell.comment.text.endswith(f": {spec.name}")  # the machine name
+        lists = {lists_column(v) for v in sheet.data_validations.dataValidation}
         assert lists == {layout.letter(c.name) for c in layout.columns if c.codelist}
+        for validation in sheet.data_validations.dataValidation:
+            column = layout.header[column_index_from_string(lists_column(validation)) - 1]
+            codelist = layout.dataset.column(column).codelist
+            # the drop-down offers the German labels, in German order
+            assert offered(workbook, validation.formula1) == [
+                c.label_de for c in choices(codelist).in_german_order()
+            ]
         assert all(
             cell.data_type == "s"
             for row in sheet.iter_rows(min_row=2)
@@ -118,13 +126,23 @@ def test_comments_drop_downs_and_text_cells_survive_libreoffice(round_tripped) -
         assert all(cell.number_format == "@" for cell in sheet[2])
 
 
+def lists_column(validation) -> str:
+    return str(validation.sqref).split(":")[0].rstrip("0123456789")
+
+
+def offered(workbook, formula: str) -> list[str]:
+    """The values of a drop-down's range, such as 'Codelisten'!$C$5:$C$27."""
+    sheet, cells = formula.lstrip("=").rsplit("!", 1)
+    return [cell.value for (cell,) in workbook[sheet.strip("'")][cells.replace("$", "")]]
+
+
 @pytest.mark.slow
 def test_an_ods_with_an_error_gets_an_annotated_ods(base_raw, tmp_path, libreoffice) -> None:  # noqa: F811
     ods = tmp_path / "daten.ods"
     assert export_command(ods, base_raw) == 0
     (xlsx,) = libreoffice.convert([ods], ".xlsx", tmp_path / "as-xlsx")
     workbook = load_workbook(xlsx)
-    workbook["Ereignisse"]["C3"] = "ratsbeschluss"
+    workbook["Ereignisse"]["C3"] = "Ratsbeschlus"
     workbook.save(xlsx)
     (edited,) = libreoffice.convert([xlsx], ".ods", tmp_path / "edited")
     before = tree_digest(base_raw)

@@ -22,7 +22,8 @@ from flows.common.memory import use_jemalloc
 from flows.common.report import Problem, Report
 from flows.read.raw_csv import RawTable, line_feeds_per_row, read_raw
 from schemas import DATASETS, Dataset, dataset
-from schemas.codelists import all_codes, labelled
+from schemas.choices import allowed, code_suggestion
+from schemas.codelists import all_codes
 from schemas.dates import derive_date_columns
 from schemas.standards import Standard, standard_codes, standard_names
 
@@ -246,9 +247,12 @@ class _FailureTranslator:
                 # a derived column only fails when its inputs did, which are reported
                 continue
             rule, details = self.column_rule(column, check, case.check_number)
-            standard = self.ds.column(column).standard
-            if standard is not None and rule == standard.rule:
-                details = standard_details(standard, self.value(row, column))
+            spec = self.ds.column(column)
+            if spec.standard is not None and rule == spec.standard.rule:
+                details = standard_details(spec.standard, self.value(row, column))
+            if rule == "isin" and spec.codelist:
+                # computed for the wrong values only: a valid file never gets here
+                details |= code_suggestion(spec.codelist, self.value(row, column))
             problems.append(self.problem(rule, row, column, **details))
         return problems
 
@@ -260,12 +264,7 @@ class _FailureTranslator:
         name = found.name if found is not None else check
         details = dict(found.statistics or {}) if found is not None else {}
         if name == "isin" and spec.codelist:
-            codes = labelled(spec.codelist)
-            details = {
-                "codelist": spec.codelist,
-                "allowed_de": ", ".join(f"{c.code} ({c.label_de})" for c in codes),
-                "allowed_en": ", ".join(f"{c.code} ({c.label_en})" for c in codes),
-            }
+            details = {"codelist": spec.codelist, **allowed(spec.codelist)}
         if name == "isin" and spec.standard is not None:
             return spec.standard.rule, {}
         if name == "str_matches" and spec.pattern is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from flows.common.files import replace_file
 from flows.common.report import Problem, Report
 from schemas import dataset
-from schemas.codelists import codes
+from schemas.choices import choices
 
 MAX_PER_RULE = 50
 
@@ -71,7 +71,7 @@ def example(problem: Problem, example_url: str = GENERIC_URL) -> str:
     except StopIteration:
         return ""
     if spec.codelist:
-        return codes(spec.codelist)[0]
+        return code_example(spec.codelist, problem)
     if spec.pattern is not None:
         hint = spec.pattern.hint_en
         return hint.rsplit("e.g. ", 1)[1] if "e.g. " in hint else example_url
@@ -79,6 +79,28 @@ def example(problem: Problem, example_url: str = GENERIC_URL) -> str:
         lowest = [c.statistics.get("min_value") for c in spec.checks if c.statistics]
         return str(next((v for v in lowest if v is not None), 1))
     return {"number": "12.5", "date": "1977-07-04"}.get(spec.type, "")
+
+
+def code_example(codelist: str, problem: Problem) -> str:
+    """The code the wrong value most likely means (schemas.choices), else the first one;
+    in a workbook, where labels are typed, its German label first."""
+    found = choices(codelist)
+    meant = found.suggestion(problem.value) if problem.value is not None else None
+    if problem.sheet is None:
+        return (meant or found.codes[0]).code
+    meant = meant or found.in_german_order()[0]
+    return f"{meant.label_de} ({meant.code})"
+
+
+def column(problem: Problem) -> str:
+    """The column by machine name and German label; in a workbook the label first."""
+    if not problem.column:
+        return ""
+    try:
+        headings = dataset(problem.dataset).headings
+    except StopIteration:
+        return problem.column
+    return headings.shown(problem.column, labels_first=problem.sheet is not None)
 
 
 def where(problem: Problem) -> str:
@@ -95,7 +117,7 @@ def where(problem: Problem) -> str:
 def problem_row(p: Problem, new_row: bool = True, example_url: str = GENERIC_URL) -> str:
     cells = [
         where(p),
-        p.column or "",
+        column(p),
         "" if p.value is None else p.value,
         None,
         example(p, example_url),

@@ -205,8 +205,11 @@ def _check_header(dataset: Dataset, file: str, header: list[str]) -> list[Proble
             problems.append(problem("duplicate_column", name))
         seen.add(name)
         if name not in expected:
+            suggestion = dataset.headings.column_suggestion(name, present=header)
             problems.append(
-                problem("unknown_column", name, value=name, allowed=", ".join(expected))
+                problem(
+                    "unknown_column", name, value=name, allowed=", ".join(expected), **suggestion
+                )
             )
     problems += [problem("missing_column", name) for name in expected if name not in seen]
     return problems

@@ -18,6 +18,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from flows.common.report import Problem
 from flows.workbook import office
+from flows.workbook.labels import column_shown
 from flows.workbook.layout import PROBLEMS_SHEET
 
 ERROR_COLOUR = "FFC7CE"
@@ -96,7 +97,8 @@ def list_problems(workbook, problems: list[Problem]) -> None:
     for p in ordered:
         where = f"{p.sheet}!{p.cell}" if p.cell else (p.sheet or p.file)
         severity = "Fehler / error" if p.severity == "error" else "Warnung / warning"
-        sheet.append([where, p.column, p.value, p.message_de, p.message_en, p.rule, severity])
+        column = column_shown(p)
+        sheet.append([where, column, p.value, p.message_de, p.message_en, p.rule, severity])
         link = sheet.cell(sheet.max_row, 1)
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
@@ -104,7 +106,7 @@ def list_problems(workbook, problems: list[Problem]) -> None:
         if p.cell and p.sheet in workbook.sheetnames:
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{p.sheet}'!{p.cell}")
             link.font = Font(color="0563C1", underline="single")
-    for letter, width in zip("ABCDEFG", (18, 20, 30, 60, 60, 22, 18), strict=True):
+    for letter, width in zip("ABCDEFG", (18, 30, 30, 60, 60, 22, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     workbook.active = 0

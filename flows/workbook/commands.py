@@ -23,6 +23,7 @@ from flows.workbook import office
 from flows.workbook.annotate import annotate, annotated_path
 from flows.workbook.canonical import Changes, canonical_csv, changes_in_file, csv_text
 from flows.workbook.export import export_workbook
+from flows.workbook.labels import in_workbook_words
 from flows.workbook.layout import GENERIC_HEADING, curated_sheets
 from flows.workbook.limits import Unreadable
 from flows.workbook.locate import Placed, locate
@@ -172,6 +173,11 @@ def check_input(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     missing = {p.file for p in found.problems if p.rule == "sheet_missing"}
     checks = [p for p in validated.report.problems if p.file not in missing]
     problems = locate(checks, placed, found.problems) + found.problems
+    # worded as the sheets show the data: German labels, the label before the code
+    problems = [
+        in_workbook_words(p, placed[p.file].rows.header if p.file in placed else [])
+        for p in problems
+    ]
     report = Report(problems, rows=validated.report.rows)
     if not found.can_annotate:
         return Checked(validated, report, None, problems, no_copy=TOO_BIG_TO_MARK)
@@ -199,6 +205,11 @@ def check_csv(path: Path, raw_dir: Path, scratch: Path) -> Checked:
     problems = [
         p.located(file=path.name) if p.file == own else p for p in validated.report.problems
     ]
+    if found.labels:  # a sheet saved as CSV: worded as the sheet shows the data
+        problems = [
+            in_workbook_words(p, found.header, always=True) if p.file == path.name else p
+            for p in problems
+        ]
     report = Report([*found.problems, *problems], rows=validated.report.rows)
     return Checked(validated, report)
 

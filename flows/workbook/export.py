@@ -3,7 +3,8 @@
 Every cell is a text cell (number format "@"): a spreadsheet then keeps `1977-07-04`,
 `007` and `1.10` exactly as written, and a cell starting with `=` stays text instead of
 becoming a formula. Comments, drop-downs and the marks of required columns come from
-schemas/ through flows.workbook.layout.
+schemas/ through flows.workbook.layout; the header row shows each column's German label
+and code columns show each code's German label (flows.workbook.labels).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from flows.common.report import Problem
 from flows.read.raw_csv import RawTable, read_raw
 from flows.workbook import office
+from flows.workbook.labels import column_choices, heading, shown
 from flows.workbook.layout import (
     GENERIC_HEADING,
     MAX_CELL_CHARS,
@@ -30,6 +32,7 @@ from flows.workbook.layout import (
     ROWS_TO_ADD,
     TEXT_FORMAT,
     SheetLayout,
+    codelist_headings,
     codelist_range,
     codelist_rows,
     codelist_sheet_name,
@@ -148,18 +151,23 @@ def write_notes(sheet: Worksheet, heading: tuple[str, str] = GENERIC_HEADING) ->
 def write_dataset_sheet(
     sheet: Worksheet, layout: SheetLayout, header: list[str], rows: list[tuple]
 ) -> None:
-    """header is the dataset's columns, unless a test writes a broken sheet on purpose."""
-    sheet.append(header)
+    """header is the dataset's columns as raw/ names them, unless a test writes a broken
+    sheet on purpose; rows are raw/'s text. The sheet shows German labels for both."""
+    ds = layout.dataset
+    sheet.append([heading(ds, name) for name in header])
+    codes = column_choices(ds, header)
+    if any(codes):
+        rows = [tuple(shown(c, v) for c, v in zip(codes, row, strict=False)) for row in rows]
     for row in rows:
         sheet.append(row)
     specs = {spec.name: spec for spec in layout.columns}
-    for header_cell in sheet[1]:
-        spec = specs.get(header_cell.value)
+    for name, header_cell in zip(header, sheet[1], strict=False):
+        spec = specs.get(name)
         if spec is None:
             continue
         header_cell.font = Font(bold=spec.required)
         header_cell.fill = REQUIRED_FILL if spec.required else OPTIONAL_FILL
-        comment = Comment(header_comment(spec), "partnerships")
+        comment = Comment(header_comment(spec, f"raw/{ds.raw_file}"), "partnerships")
         comment.width, comment.height = 360, 160
         header_cell.comment = comment
     for cells in sheet.iter_rows(min_row=2):
@@ -172,7 +180,7 @@ def write_dataset_sheet(
     for position, name in enumerate(header):
         letter = get_column_letter(position + 1)
         sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-        sheet.column_dimensions[letter].width = column_width(name, position, rows)
+        sheet.column_dimensions[letter].width = column_width(heading(ds, name), position, rows)
         spec = specs.get(name)
         if spec is not None and spec.codelist:
             add_drop_down(sheet, spec.codelist, f"{letter}2:{letter}{last_row}")
@@ -191,15 +199,16 @@ def add_drop_down(sheet: Worksheet, codelist: str, cells: str) -> None:
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
-        errorTitle="Code / code",
-        error=f"Bitte einen Code der Liste {codelist} wählen. / Pick a code of {codelist}.",
+        errorTitle="Auswahlliste / drop-down",
+        error=f"Bitte einen Eintrag der Liste wählen (Codeliste {codelist}, Blatt "
+        f"{codelist_sheet_name()}). / Pick an entry of the drop-down (code list {codelist}).",
     )
     validation.add(cells)
     sheet.add_data_validation(validation)
 
 
 def write_codelists(sheet: Worksheet) -> None:
-    sheet.append(["codelist", "code", "label_de", "label_en"])
+    sheet.append(codelist_headings())
     for code in codelist_rows():
         sheet.append([code.codelist, code.code, code.label_de, code.label_en])
     for cell in sheet[1]:

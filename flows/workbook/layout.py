@@ -1,7 +1,9 @@
 """Which sheet and column of the workbook holds what: everything read from schemas/.
 
-Row 1 of a dataset's sheet holds the column names as raw/ spells them, so a sheet's
-row n is line n of the CSV as long as no cell holds a line break.
+Row 1 of a dataset's sheet holds the columns' German labels (`label_de` in schemas/),
+each header cell's comment the column's machine name as raw/ spells it; there is no
+second header row, so a sheet's row n is line n of the CSV as long as no cell holds a
+line break, and filters and sorting work on row 1 as a spreadsheet expects.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from schemas import DATASETS, ColumnSpec, Dataset, dataset
+from schemas.choices import choices
 from schemas.codelists import Code, all_codes
 
 #: the first sheet: how to edit and import
@@ -39,7 +42,13 @@ class SheetLayout:
 
     @property
     def header(self) -> list[str]:
+        """The columns as raw/ names them."""
         return self.dataset.raw_columns
+
+    @property
+    def headings(self) -> list[str]:
+        """The header row as the workbook shows it: each column's German label."""
+        return [c.label_de for c in self.columns]
 
     def letter(self, column: str) -> str:
         return get_column_letter(self.header.index(column) + 1)
@@ -55,17 +64,30 @@ def codelist_sheet_name() -> str:
 
 
 def codelist_rows() -> list[Code]:
-    return list(all_codes())
+    """The code list sheet's rows: list by list, each in the German order of its labels,
+    which is the order its drop-down offers them in."""
+    names = sorted({code.codelist for code in all_codes()})
+    return [code for name in names for code in choices(name).in_german_order()]
+
+
+#: the code list sheet's columns: code list, code, German label, English label
+CODELIST_COLUMNS = "ABCD"
 
 
 def codelist_range(codelist: str) -> str:
-    """The cells of one code list's codes on the code list sheet, for a drop-down."""
+    """The cells of one code list's German labels on the code list sheet, for a drop-down."""
     rows = [i for i, code in enumerate(codelist_rows(), start=2) if code.codelist == codelist]
-    return f"'{codelist_sheet_name()}'!$B${rows[0]}:$B${rows[-1]}"
+    return f"'{codelist_sheet_name()}'!$C${rows[0]}:$C${rows[-1]}"
 
 
-def header_comment(column: ColumnSpec) -> str:
-    """The column's descriptions, as the header cell's comment."""
+def codelist_headings() -> list[str]:
+    """The code list sheet's header row: the German labels of the codelists dataset."""
+    return [c.label_de for c in dataset("codelists").columns]
+
+
+def header_comment(column: ColumnSpec, file: str = "raw/") -> str:
+    """The column's descriptions, as the header cell's comment; its last line names the
+    column as file (raw/'s CSV) does, for the advanced user and a CSV edited by hand."""
     parts = [column.description_de, column.description_en]
     if column.required:
         parts.append("Pflichtfeld / required")
@@ -77,6 +99,7 @@ def header_comment(column: ColumnSpec) -> str:
         parts.append(f"{column.pattern.hint_de} / {column.pattern.hint_en}")
     if column.references:
         parts.append("verweist auf / refers to: " + ".".join(column.references))
+    parts.append(f"Spalte in / column in {file}: {column.name}")
     return "\n".join(parts)
 
 
@@ -109,12 +132,20 @@ def notes(heading: tuple[str, str] = GENERIC_HEADING) -> list[tuple[str, str]]:
             "Bold headers on yellow are required.",
         ),
         (
-            "Ein Kommentar an jeder Überschrift beschreibt die Spalte.",
-            "A comment on each header describes the column.",
+            "Ein Kommentar an jeder Überschrift beschreibt die Spalte und nennt ihren "
+            "Namen in raw/ (z. B. event_type).",
+            "A comment on each header describes the column and names it as raw/ does "
+            "(e.g. event_type).",
         ),
         (
-            f"Codes aus der Liste wählen; alle Codes stehen im Blatt {codelist_sheet_name()}.",
-            "Pick codes from the drop-down; every code is listed on the code list sheet.",
+            "In Spalten mit Auswahlliste die deutsche Bezeichnung wählen (z. B. "
+            f"Ratsbeschluss); Bezeichnungen und Codes stehen im Blatt {codelist_sheet_name()}.",
+            "In columns with a drop-down pick the German label (e.g. Ratsbeschluss); labels "
+            "and codes are listed on the code list sheet.",
+        ),
+        (
+            "Das Einlesen nimmt auch den Code (council_decision); in raw/ steht immer der Code.",
+            "The import also takes the code (council_decision); raw/ always holds the code.",
         ),
         (
             "Alle Zellen sind Text: Daten als 1977-07-04, Zahlen mit Punkt (12.5).",

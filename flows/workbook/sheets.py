@@ -4,7 +4,9 @@ Each cell becomes the text raw/ would hold; what a spreadsheet did to it on its 
 either undone with a warning (a number cell, a date cell in a date column, a renamed
 sheet, a hidden row) or refused with an error naming the cell (a formula, merged cells,
 a date where text was meant, a cell longer than a spreadsheet holds). Empty rows and
-columns are ignored. docs/workbook.md lists every decision.
+columns are ignored. docs/workbook.md lists every decision. German labels become raw/'s
+names and codes here (flows.workbook.labels): a header cell's label its column's
+machine name, a code column's label its code.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from flows.common.report import Problem
+from flows.workbook.labels import column_choices, machine_header, taken
 from flows.workbook.layout import (
     MAX_CELL_CHARS,
     NOTES_SHEET,
@@ -40,6 +43,7 @@ class SheetRows:
     layout: SheetLayout
     #: the sheet's name in the workbook (None for a CSV)
     sheet: str | None
+    #: the columns as raw/ names them (a header cell no column has, as it is)
     header: list[str | None]
     records: list[list[str | None]] = field(default_factory=list)
     #: the spreadsheet's row number of each record
@@ -121,11 +125,13 @@ def read_sheets(workbook, file: str) -> WorkbookRows:
 
 
 def renamed(workbook, candidates: list[str], layout: SheetLayout) -> str | None:
-    """A sheet of another name whose header is exactly the dataset's columns."""
+    """A sheet of another name whose header is exactly the dataset's columns (by German
+    label or machine name)."""
     wanted = set(layout.header)
     for name in candidates:
         _, first = next(iter(SheetStream(workbook[name])), (0, []))
-        if {c.value for c in first} == wanted:
+        header = [text_of_header(c.value) for c in first]
+        if set(machine_header(layout.dataset, header)) == wanted:
             return name
     return None
 
@@ -147,6 +153,8 @@ def read_sheet(sheet: ReadOnlyWorksheet, layout: SheetLayout, into: WorkbookRows
         header[cell.column - 1] = text_of_header(cell.value)
     while header and header[-1] is None:
         header.pop()
+    header = machine_header(layout.dataset, header)
+    codes = column_choices(layout.dataset, header)
     into.cells += len(header_cells)
     found = SheetRows(layout, sheet.title, header)
     cells = CellReader(found, into.problems)
@@ -158,7 +166,7 @@ def read_sheet(sheet: ReadOnlyWorksheet, layout: SheetLayout, into: WorkbookRows
             if value is None:
                 continue
             if cell.column <= len(header):
-                values[cell.column - 1] = value
+                values[cell.column - 1] = taken(codes[cell.column - 1], value)
             else:
                 beyond.append(cell)
         for cell in beyond:

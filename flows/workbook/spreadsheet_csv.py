@@ -19,10 +19,12 @@ import csv
 import io
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows.common.report import Problem
+from flows.workbook.csv_labels import names_labels, with_codes
+from flows.workbook.labels import machine_header
 from flows.workbook.layout import SheetLayout, curated_sheets
 from flows.workbook.limits import Unreadable
 
@@ -59,6 +61,11 @@ class SpreadsheetCsv:
     #: the UTF-8 copy, named as raw/ names the dataset's file
     path: Path
     problems: list[Problem]
+    #: a sheet of the workbook saved as CSV: German labels in the header (and maybe in
+    #: code columns), rewritten with raw/'s names and codes (flows.workbook.csv_labels)
+    labels: bool = False
+    #: the file's header as raw/ names the columns
+    header: list[str | None] = field(default_factory=list)
 
 
 class NotText(Exception):
@@ -155,6 +162,9 @@ def prepare_csv(path: Path, into: Path) -> SpreadsheetCsv:
             f"{path.name}: die Kopfzeile passt zu keinem Datensatz ({expected})",
             f"{path.name}: the header matches no dataset ({expected})",
         )
+    labels = names_labels(layout.dataset, header)
+    if labels:
+        with_codes(incoming, layout.dataset, delimiter)
     target = into / layout.dataset.raw_file
     os.replace(incoming, target)
     found = Problem.of(
@@ -165,7 +175,7 @@ def prepare_csv(path: Path, into: Path) -> SpreadsheetCsv:
         delimiter=delimiter,
         severity="warning",
     )
-    return SpreadsheetCsv(layout, target, [found])
+    return SpreadsheetCsv(layout, target, [found], labels, machine_header(layout.dataset, header))
 
 
 def decode_into(path: Path, target: Path) -> str:
@@ -205,7 +215,11 @@ def refused(path: Path, error: NotText, named: str, also: NotText | None = None)
 
 
 def recognise(header: list[str]) -> SheetLayout | None:
-    """The dataset whose columns the header names most of; None if it names none."""
-    named = set(header)
-    best = max(curated_sheets(), key=lambda s: len(named & set(s.header)))
-    return best if named & set(best.header) else None
+    """The dataset whose columns the header names most of, by machine name or German
+    label; None if it names none."""
+
+    def named(layout: SheetLayout) -> int:
+        return len(set(machine_header(layout.dataset, header)) & set(layout.header))
+
+    best = max(curated_sheets(), key=named)
+    return best if named(best) else None
