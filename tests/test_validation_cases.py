@@ -15,7 +15,8 @@ from conftest import tree_digest
 from fixture_cases import BASE, assemble, cases, expected, flatten
 
 from flows import cli, pipeline
-from flows.check.validation import RowKeys, validate_raw
+from flows.check.references import RowKeys
+from flows.check.validation import validate_raw
 from schemas import dataset
 
 ALL_CASES = [

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from flows.check.validation import RowKeys, Validated, reference_problem
+from flows.check.references import RowKeys, reference_problem
+from flows.check.validation import Validated
 from flows.common.report import Problem
 from schemas import DATASETS
 

@@ -13,15 +13,16 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.errors
 
 from flows.check.convert import convert
+from flows.check.model_checks import builtin_failures, custom_failures
 from flows.check.ordering import SortedKeys, key_table, sort_keys
 from flows.check.presence import empty_beside_rows
+from flows.check.references import RowKeys, check_references
 from flows.common.memory import use_jemalloc
 from flows.common.report import Problem, Report
 from flows.read.raw_csv import RawTable, line_feeds_per_row, read_raw
-from schemas import DATASETS, Dataset, dataset
+from schemas import DATASETS, Dataset
 from schemas.choices import allowed, code_suggestion
 from schemas.codelists import all_codes
 from schemas.dates import derive_date_columns
@@ -45,8 +46,9 @@ def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
     frame's key order for the writers."""
     use_jemalloc()  # everything after allocates in Arrow: see flows/common/memory.py
     result = Validated()
-    # pandera runs on one core: the derived columns and the key order use the other
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="beside-pandera") as beside:
+    # pandera runs on one core: the derived columns, the key order and the built-in
+    # checks use the other (their Arrow kernels release the GIL)
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="beside-pandera") as beside:
         for ds in DATASETS:
             if ds.raw_file is None:
                 frame = codelist_frame(result.frames)
@@ -102,13 +104,14 @@ def typed_and_checked(
 ) -> tuple[pd.DataFrame, SortedKeys]:
     """The typed frame of one file, derived columns included, and its sorted keys; its
     problems are added to report. While pandera checks the frame, the derived columns
-    are computed and the keys sorted in threads of `beside`."""
+    are computed, the keys sorted and the built-in checks run in threads of `beside`."""
     ds = raw.dataset
     frame, conversion_problems, refused = convert(raw)
     derived = beside.submit(with_derived_columns, ds, frame)
     keys = beside.submit(sort_keys, key_table(ds, frame))
+    builtin = beside.submit(builtin_failures, ds, frame)
     report.extend(conversion_problems)
-    found = pandera_failures(ds, frame)
+    found = failure_cases(custom_failures(ds, frame), builtin.result())
     translate = _FailureTranslator(ds, frame, raw.lines, raw.file, refused, raw)
     report.extend(translate(found, keys.result().duplicated))
     return derived.result(), keys.result()
@@ -162,33 +165,13 @@ def check_frame(
     every failure into a problem."""
     duplicated = sort_keys(key_table(ds, frame)).duplicated
     translate = _FailureTranslator(ds, frame, lines, file, skip, raw)
-    return translate(pandera_failures(ds, frame), duplicated)
+    found = failure_cases(custom_failures(ds, frame), builtin_failures(ds, frame))
+    return translate(found, duplicated)
 
 
-def pandera_failures(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame | None:
-    """pandera's failure cases of the frame (run lazily: all of them), or None."""
-    try:
-        ds.checked_schema.validate(frame, lazy=True)
-    except pandera.errors.SchemaErrors as errors:
-        return errors.failure_cases
-    return None
-
-
-class RowKeys:
-    """Each row's primary key as a report names it ("a/b"), None where a part is empty.
-
-    Read from Arrow arrays: a pandas lookup of one cell takes about 10 µs, an Arrow one
-    0.4 µs, which matters when thousands of rows are refused.
-    """
-
-    def __init__(self, ds: Dataset, frame: pd.DataFrame) -> None:
-        self.parts = key_table(ds, frame).columns
-
-    def __call__(self, row: int) -> str | None:
-        values = [part[row].as_py() for part in self.parts]
-        if any(v is None for v in values):
-            return None
-        return "/".join(str(v) for v in values)
+def failure_cases(*found: pd.DataFrame | None) -> pd.DataFrame | None:
+    found = [cases for cases in found if cases is not None]
+    return pd.concat(found, ignore_index=True) if found else None
 
 
 class _FailureTranslator:
@@ -300,45 +283,3 @@ def standard_details(standard: Standard, value: object) -> dict[str, str]:
         details["suggestion_de"] = f"; gemeint ist wohl {meant} ({meant_de})"
         details["suggestion_en"] = f"; probably {meant} ({meant_en}) is meant"
     return details
-
-
-# --- references between files -----------------------------------------------------
-
-
-def check_references(frames: dict[str, pd.DataFrame], tables: dict[str, RawTable]) -> list[Problem]:
-    problems = []
-    for ds in DATASETS:
-        if ds.name not in frames or ds.name not in tables:
-            continue
-        frame, raw = frames[ds.name], tables[ds.name]
-        keys = RowKeys(ds, frame)
-        for spec in ds.columns:
-            if spec.references is None:
-                continue
-            target_name, target_column = spec.references
-            if target_name not in frames:
-                continue  # the target file itself was refused; its problems say why
-            known = frames[target_name][target_column].dropna().unique()
-            values = frame[spec.name]
-            unknown = values.notna() & ~values.isin(known)
-            problems += [
-                reference_problem("unknown_reference", raw, keys, int(row), spec.name)
-                for row in np.flatnonzero(unknown.to_numpy())
-            ]
-    return problems
-
-
-def reference_problem(rule: str, raw: RawTable, keys: RowKeys, row: int, column: str):
-    """A problem with the reference in one row's column, naming the referenced file."""
-    ds = raw.dataset
-    target_name, target_column = ds.column(column).references
-    return Problem.of(
-        rule,
-        dataset=ds.name,
-        file=raw.file,
-        line=int(raw.lines[row]),
-        column=column,
-        value=raw.text.column(column)[row].as_py(),  # as the curator wrote it
-        key=keys(row),
-        target=f"{dataset(target_name).raw_file or target_name}:{target_column}",
-    )
