@@ -54,8 +54,7 @@ def failing_matches(values: pyarrow.Array, regex: str) -> pyarrow.Array:
     if PYTHON_ONLY.search(regex):
         wrong = np.array([re.match(regex, v) is None for v in distinct.to_pylist()], bool)
     else:
-        wrong = np.asarray(pc.invert(pc.match_substring_regex(distinct, regex)))
-        wrong = wrong.copy()
+        wrong = np.array(pc.invert(pc.match_substring_regex(distinct, regex)), dtype=bool)
         for i in np.flatnonzero(wrong):
             wrong[i] = re.match(regex, distinct[int(i)].as_py()) is None
     if not wrong.any():
@@ -118,7 +117,12 @@ def custom_failures(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame | None:
     for check in ds.checked_schema.checks:
         rows = _failing_rows(check(frame).check_output)
         found.append(_cases(None, check.name, None, rows, "DataFrameSchema"))
-    found = [cases for cases in found if len(cases)]
+    return failure_cases(*found)
+
+
+def failure_cases(*found: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The failure cases found, in one frame (None when there are none)."""
+    found = [cases for cases in found if cases is not None and len(cases)]
     return pd.concat(found, ignore_index=True) if found else None
 
 
@@ -147,7 +151,7 @@ def builtin_failures(ds: Dataset, frame: pd.DataFrame) -> pd.DataFrame | None:
         values = columns[c.column]
         failing = pc.and_(c.failing(values), values.is_valid())  # empty cells pass
         add(c.column, c.check.error or c.check.name, c.number, failing)
-    return pd.concat(found, ignore_index=True) if found else None
+    return failure_cases(*found)
 
 
 def _cases(

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from flows.check.convert import convert
-from flows.check.model_checks import builtin_failures, custom_failures
+from flows.check.model_checks import builtin_failures, custom_failures, failure_cases
 from flows.check.ordering import SortedKeys, key_table, sort_keys
 from flows.check.presence import empty_beside_rows
 from flows.check.references import RowKeys, check_references
@@ -46,8 +46,8 @@ def validate_raw(raw_dir: Path, key_orders: bool = False) -> Validated:
     frame's key order for the writers."""
     use_jemalloc()  # everything after allocates in Arrow: see flows/common/memory.py
     result = Validated()
-    # pandera runs on one core: the derived columns, the key order and the built-in
-    # checks use the other (their Arrow kernels release the GIL)
+    # the models' custom checks run on one core (they hold the GIL): the derived
+    # columns, the key order and the built-in checks use the other (Arrow releases it)
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="beside-pandera") as beside:
         for ds in DATASETS:
             if ds.raw_file is None:
@@ -167,11 +167,6 @@ def check_frame(
     translate = _FailureTranslator(ds, frame, lines, file, skip, raw)
     found = failure_cases(custom_failures(ds, frame), builtin_failures(ds, frame))
     return translate(found, duplicated)
-
-
-def failure_cases(*found: pd.DataFrame | None) -> pd.DataFrame | None:
-    found = [cases for cases in found if cases is not None]
-    return pd.concat(found, ignore_index=True) if found else None
 
 
 class _FailureTranslator:
