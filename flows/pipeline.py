@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 
 from flows.check.quarantine import Quarantined
 from flows.check.quarantine import quarantine as set_aside
@@ -36,6 +37,7 @@ from flows.release.notes import ReleaseNotes, write_release_notes
 from flows.release.store import ReleaseStore, run_paths
 from flows.write.datasets import to_arrow, write_dataset
 from flows.write.geojson import write_map_data
+from flows.write.staged import held
 from schemas import DATASETS
 
 DEFAULT_RAW = Path("raw")
@@ -49,6 +51,8 @@ class StageResult:
     rows: dict[str, int] = field(default_factory=dict)
     #: set when run with quarantine: what was refused, and why
     quarantined: Quarantined | None = None
+    #: each dataset's typed table as written: describing reads these, not the files
+    tables: dict[str, pa.Table] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -119,6 +123,7 @@ def stage_datasets(raw_dir: Path, staging: Path, quarantine: bool = False) -> St
         if ds.name == "partnerships":
             write_map_data(table, staging)
         result.rows[ds.name] = table.num_rows
+        result.tables[ds.name] = table
     return result
 
 
@@ -137,9 +142,9 @@ def write_metadata(staging: Path) -> Path:
     faults.pause("write-metadata")
     metadata = load_metadata()
     issued = release_date()
-    # the dictionary's sources section and the website's data facts read the staged
-    # Parquet files, mostly without the GIL: they run beside the index and the
-    # catalogue, which are Python and rdflib
+    # the dictionary's sources section and the website's data facts compute on the
+    # staged tables with Arrow, mostly without the GIL: they run beside the index and
+    # the catalogue, which are Python and rdflib
     with ThreadPoolExecutor(max_workers=2) as pool:
         dictionary = pool.submit(write_dictionary, staging, metadata)
         site_facts = pool.submit(prefetch_data_facts, staging, metadata)
@@ -243,9 +248,13 @@ def build(
         staged = steps.stage(raw_dir, staging, quarantine)
     if not staged.ok:
         return staged, None
-    steps.describe(staging)
-    with summary.progress("comparing with the previous release and publishing"):
-        return staged, steps.publish(store, staging, inputs)
+    # the metadata, the website and the changelog read the tables just written from
+    # memory; they are let go once the release is published
+    tables, staged.tables = staged.tables, {}
+    with held(staging, tables):
+        steps.describe(staging)
+        with summary.progress("comparing with the previous release and publishing"):
+            return staged, steps.publish(store, staging, inputs)
 
 
 def run(

@@ -1,7 +1,7 @@
 """The DCAT-AP.de 3.0 catalogue of a release, as Turtle (catalog.ttl) and RDF/XML (catalog.rdf).
 
 Titles, descriptions and column facts come from the pandera models, catalogue facts
-from metadata.toml, the temporal coverage from the staged Parquet files, sizes and
+from metadata.toml, the temporal coverage from the staged tables (flows.write.staged), sizes and
 checksums from the files themselves. Every node has an IRI (no blank nodes), so the
 same release always serialises to the same bytes: rdflib's Turtle writer sorts, its
 RDF/XML writers follow the store's hash order, hence the small sorted writer below.
@@ -20,7 +20,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
@@ -28,6 +27,7 @@ from flows.common.digests import sha256_file
 from flows.describe.datapackage import GEOJSON_MEDIA_TYPE, MEDIA_TYPES, spreadsheet_name
 from flows.describe.metadata import EU_AUTHORITY, Metadata, load_metadata
 from flows.write.geojson import GEOJSON_NAME
+from flows.write.staged import read_staged
 from schemas import DATASETS, Dataset
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
@@ -51,19 +51,22 @@ class Period:
 
 
 def temporal_coverage(ds: Dataset, folder: Path) -> Period | None:
-    """First and last date the dataset's rows cover, read from its staged Parquet file.
+    """First and last date the dataset's rows cover, from its staged table.
 
     Dated datasets span min(date_start)..max(date_end); partnerships span their
     establishment dates (the year's first and last day where only the year is known).
     Datasets without dates, or without rows, have no temporal coverage.
     """
     names = {c.name for c in ds.columns}
-    path = folder / f"{ds.name}.parquet"
     if {"date_start", "date_end"} <= names:
-        table = pq.read_table(path, columns=["date_start", "date_end"])
+        table = read_staged(folder, ds.name, ["date_start", "date_end"])
+        if table is None:
+            return None
         start, end = pc.min(table["date_start"]).as_py(), pc.max(table["date_end"]).as_py()
     elif {"established_on", "established_year"} <= names:
-        table = pq.read_table(path, columns=["established_on", "established_year"])
+        table = read_staged(folder, ds.name, ["established_on", "established_year"])
+        if table is None:
+            return None
         days = [
             (on, on) if on else (dt.date(year, 1, 1), dt.date(year, 12, 31))
             for on, year in zip(

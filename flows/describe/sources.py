@@ -1,7 +1,7 @@
 """Quellen / sources: each distinct source address with the rows whose facts it supports.
 
 `cited_rows` builds the index from any tables that carry the source columns (the
-published Parquet files via `read_published`, or the curated CSVs via `read_curated`);
+published tables via `read_published`, or the curated CSVs via `read_curated`);
 `sources_markdown` renders it. The data dictionary uses both, and a website page can
 use `cited_rows` alone. The order is deterministic: addresses by code point; under
 each, the datasets in publishing order, then the column (source_url before
@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from flows.common import markdown
+from flows.write.staged import read_staged
 from schemas import DATASETS, Dataset
 
 #: the columns that hold a row's source addresses, and what each one supports
@@ -178,16 +178,13 @@ def _sorted_keys(ds: Dataset, table: pa.Table) -> _Keys:
 
 
 def read_published(folder: Path) -> dict[str, pa.Table]:
-    """The key and source columns of each dataset's Parquet file in folder."""
+    """The key and source columns of each dataset staged in folder (flows.write.staged)."""
     tables = {}
     for ds in DATASETS:
-        path = folder / f"{ds.name}.parquet"
-        if source_columns(ds) and path.exists():
-            tables[ds.name] = pq.read_table(
-                path,
-                columns=ds.primary_key + source_columns(ds),
-                read_dictionary=source_columns(ds),
-            )
+        columns = source_columns(ds)
+        table = read_staged(folder, ds.name, ds.primary_key + columns, columns) if columns else None
+        if table is not None:
+            tables[ds.name] = table
     return tables
 
 

@@ -130,13 +130,11 @@ def _compare_values(
 def read_dataset(
     release: Path | None, ds: Dataset, columns: list[str] | None = None
 ) -> pa.Table | None:
-    path = None if release is None else Path(release) / f"{ds.name}.parquet"
-    if path is None or not path.is_file():
-        return None
-    import pyarrow.parquet as pq
+    from flows.write.staged import read_staged
 
-    # metadata off: field descriptions may differ between releases without changing data
-    return pq.read_table(path, columns=columns).replace_schema_metadata(None)
+    # the new release's tables come from memory (flows.write.staged), an old one's from
+    # its files; without metadata, as field descriptions may change between releases
+    return None if release is None else read_staged(release, ds.name, columns)
 
 
 def _diff_releases(old: Path | None, new: Path, ds: Dataset) -> DatasetChanges:

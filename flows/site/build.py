@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from jinja2 import (
     Environment,
     FileSystemBytecodeCache,
@@ -38,6 +37,7 @@ from flows.site.partner_map import MAX_POINTS, Home, outline_source, partner_map
 from flows.site.profile import profile_dataset
 from flows.site.texts import LANGUAGES, TEXTS, TYPE_LABELS
 from flows.site.timeline import build_timeline, group_events
+from flows.write.staged import read_staged
 from schemas import DATASETS, Dataset
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -120,7 +120,7 @@ def _map_facts(folder: Path, home: Home | None = None) -> dict:
     """The map and its table's rows, the same in both languages: computed once."""
     drawn = partner_map(pages.cities(folder), home)
     numbers = {m.city.partnership_id: m.number for m in drawn.markers}
-    statuses = pq.read_table(folder / "partnerships.parquet", columns=["partnership_id", "status"])
+    statuses = read_staged(folder, "partnerships", ["partnership_id", "status"])
     not_active = [
         row["partnership_id"] for row in statuses.to_pylist() if row["status"] != "active"
     ]
@@ -282,7 +282,7 @@ def prefetch_data_facts(folder: Path, metadata: Metadata | None = None) -> None:
     """Compute what the pages show of the data before the release is named.
 
     The pages themselves wait for the release id and the changelog; their data facts
-    only need the staged Parquet files, so the pipeline computes them beside the
+    only need the staged tables (flows.write.staged), so the pipeline computes them beside the
     metadata writers. build_site takes them if the files are still the same."""
     folder = Path(folder)
     home = home_of(metadata or load_metadata())

@@ -14,7 +14,6 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
-import pyarrow.parquet as pq
 
 from flows.describe.datapackage import spreadsheet_name
 from flows.describe.metadata import Metadata, page_name
@@ -22,6 +21,7 @@ from flows.site.partner_map import City
 from flows.site.timeline import dictionary_parts
 from flows.write.datasets import FORMATS
 from flows.write.geojson import GEOJSON_NAME, OPENDATASOFT_CSV_NAME
+from flows.write.staged import read_staged
 from schemas import ColumnSpec, Dataset
 from schemas.codelists import labelled
 
@@ -88,8 +88,8 @@ def preview(ds: Dataset, folder: Path) -> tuple[list[str], list[list[str]]]:
             return header, _first_rows(ds, folder, header, block)
         except pa.ArrowInvalid:  # a row longer than the block: a larger one
             continue
-    # rows longer than the largest block: the Parquet file, decoded as a whole
-    table = pq.read_table(Path(folder) / f"{ds.name}.parquet").slice(0, PREVIEW_ROWS)
+    # rows longer than the largest block: the staged table (from disk, decoded as a whole)
+    table = read_staged(folder, ds.name).slice(0, PREVIEW_ROWS)
     rows = table.to_pylist()
     return header, [["" if r[n] is None else str(r[n]) for n in header] for r in rows]
 
@@ -114,10 +114,8 @@ def _first_rows(ds: Dataset, folder: Path, header: list[str], block: int) -> lis
 
 
 def cities(folder: Path) -> list[City]:
-    table = pq.read_table(
-        Path(folder) / "partnerships.parquet",
-        columns=["partnership_id", "partner_city", "status", "latitude", "longitude"],
-    )
+    columns = ["partnership_id", "partner_city", "status", "latitude", "longitude"]
+    table = read_staged(folder, "partnerships", columns)
     return [
         City(
             row["partnership_id"],
@@ -133,9 +131,10 @@ def cities(folder: Path) -> list[City]:
 
 def partnership_rows(folder: Path, events_since: dict[str, str]) -> list[dict]:
     """Every partnership for the map's table, with the date its status holds since."""
-    table = pq.read_table(
-        Path(folder) / "partnerships.parquet",
-        columns=[
+    table = read_staged(
+        folder,
+        "partnerships",
+        [
             "partnership_id", "partner_city", "country_code", "status",
             "latitude", "longitude", "established_year",
         ],
@@ -155,11 +154,7 @@ def status_since(folder: Path, partnership_ids: list[str]) -> dict[str, str]:
     if not partnership_ids:
         return {}
     columns = ["partnership_id", "event_type", "date_start", "date_end"]
-    table = pq.read_table(
-        Path(folder) / "events.parquet",
-        columns=columns,
-        read_dictionary=["partnership_id", "event_type"],
-    )
+    table = read_staged(folder, "events", columns, ["partnership_id", "event_type"])
     wanted = pc.and_(
         dictionary_is_in(table["event_type"], STATUS_EVENTS),
         dictionary_is_in(table["partnership_id"], partnership_ids),

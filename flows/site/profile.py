@@ -3,8 +3,9 @@
 Empty cells and the smallest and largest value (first and last date) come from the
 statistics in the Parquet file's footer, which pyarrow wrote for every column: no value
 is read for them. Distinct values and the most frequent codes (with their labels) are
-counted with pyarrow.compute on the columns that hold codes or references, read as
-Parquet stores them, dictionary-encoded, so a million rows cost a few milliseconds.
+counted with pyarrow.compute on the columns that hold codes or references,
+dictionary-encoded (flows.write.staged: from the run's memory, or as Parquet stores
+them), so a million rows cost a few milliseconds.
 The primary key's distinct count is the row count (it was checked to be unique). Other
 columns are not counted: hashing a million descriptions would cost more than the whole
 site, and "12 345 different descriptions" tells a reader nothing.
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from flows.write.staged import read_staged
 from schemas import ColumnSpec, Dataset
 from schemas.codelists import labelled
 from schemas.fields import HTTPS_URL
@@ -110,7 +112,7 @@ def profile_dataset(ds: Dataset, folder: Path) -> list[ColumnProfile]:
     path = Path(folder) / f"{ds.name}.parquet"
     metadata = pq.ParquetFile(path).metadata
     counted = [c.name for c in ds.columns if is_counted(c)]
-    codes = pq.read_table(path, columns=counted, read_dictionary=counted) if counted else None
+    codes = read_staged(folder, ds.name, counted, counted) if counted else None
     profiles = []
     for c in ds.columns:
         stats = footer_statistics(metadata, c.name)

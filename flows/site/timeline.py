@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+
+from flows.write.staged import read_staged, staged_rows
 
 MAX_EVENTS = 400
 #: partnerships drawn at most in a timeline of counts (each lane holds a bar per decade)
@@ -132,13 +133,11 @@ def group_events(events: list[Event], names: dict[str, str]) -> list[EventGroup]
 
 
 def read_events(folder: Path) -> tuple[pa.Table, int]:
-    path = Path(folder) / "events.parquet"
-    total = pq.ParquetFile(path).metadata.num_rows
+    total = staged_rows(folder, "events")
     if total > MAX_EVENTS:
-        columns = ["partnership_id", "year"]
-        return pq.read_table(path, columns=columns, read_dictionary=["partnership_id"]), total
+        return read_staged(folder, "events", ["partnership_id", "year"], ["partnership_id"]), total
     columns = ["partnership_id", "date", "date_precision", "date_start", "date_end"]
-    return pq.read_table(path, columns=[*columns, "event_type", "title_de"]), total
+    return read_staged(folder, "events", [*columns, "event_type", "title_de"]), total
 
 
 def _axis(first_year: int, last_year: int) -> tuple[float, float]:
