@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import atexit
 import hashlib
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,21 @@ from hypothesis import settings
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fixture_cases import BASE
+
+# Prefect reads its settings once, when first imported (after this file), and every
+# in-process run (`cli.main(["run", ...])`) starts an embedded server on the SQLite
+# database in PREFECT_HOME. Each test process, one per pytest-xdist worker, gets a home
+# of its own: two workers' servers sharing one database lock each other out at start-up.
+TEST_PREFECT_HOME = tempfile.mkdtemp(prefix="partnerships-test-prefect-")
+os.environ.update(
+    {
+        "PREFECT_HOME": TEST_PREFECT_HOME,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    }
+)
+# registered before Prefect's own exit handler, so it runs after the server has stopped
+atexit.register(shutil.rmtree, TEST_PREFECT_HOME, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 
