@@ -15,10 +15,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from fixture_cases import BASE
 
-# Prefect reads its settings once, when first imported (after this file), and every
-# in-process run (`cli.main(["run", ...])`) starts an embedded server on the SQLite
-# database in PREFECT_HOME. Each test process, one per pytest-xdist worker, gets a home
-# of its own: two workers' servers sharing one database lock each other out at start-up.
+# Prefect reads its settings once, when first imported (after this file): set later, in
+# a fixture, they would reach subprocesses only, and an in-process run
+# (`cli.main(["run", ...])`) would wait the default 20 s for its embedded server, which a
+# loaded CI machine exceeded. Each test process, one per pytest-xdist worker, gets a
+# home of its own: two workers' servers sharing one SQLite database lock each other out.
 TEST_PREFECT_HOME = tempfile.mkdtemp(prefix="partnerships-test-prefect-")
 os.environ.update(
     {
@@ -47,9 +48,13 @@ def base_raw(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def prefect_env(tmp_path_factory, monkeypatch) -> dict[str, str]:
-    """Settings for a private embedded Prefect server (others may run one at the same time)."""
-    home = tmp_path_factory.getbasetemp() / "prefect-home"
+def prefect_env(monkeypatch) -> dict[str, str]:
+    """Settings for a private embedded Prefect server (others may run one at the same time).
+
+    The home is this process's (see TEST_PREFECT_HOME): the server a test starts in its
+    own process and those its `partnerships` subprocesses start share one database, so
+    a test can read in-process what a subprocess's flow run recorded."""
+    home = Path(TEST_PREFECT_HOME)
     env = {
         "PREFECT_HOME": str(home),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
