@@ -52,10 +52,16 @@ def held(folder: Path, tables: Mapping[str, pa.Table]) -> Iterator[None]:
         del _HELD[key]
 
 
+def _held_entry(folder: Path, name: str) -> _Held | None:
+    """The tables held for folder, if they include dataset `name`."""
+    entry = _HELD.get(Path(folder).resolve())
+    return entry if entry is not None and name in entry.tables else None
+
+
 def staged_rows(folder: Path, name: str) -> int:
     """The number of rows of dataset `name` in folder: from memory or its file's footer."""
-    entry = _HELD.get(Path(folder).resolve())
-    if entry is not None and name in entry.tables:
+    entry = _held_entry(folder, name)
+    if entry is not None:
         return entry.tables[name].num_rows
     return pq.ParquetFile(Path(folder) / f"{name}.parquet").metadata.num_rows
 
@@ -71,8 +77,8 @@ def read_staged(
 
     Without schema metadata: the field descriptions are the schema's, not the data's.
     """
-    entry = _HELD.get(Path(folder).resolve())
-    if entry is not None and name in entry.tables:
+    entry = _held_entry(folder, name)
+    if entry is not None:
         table = entry.tables[name]
         table = table.select(list(columns)) if columns is not None else table
         for column in dictionary:
