@@ -21,13 +21,12 @@ from fixture_cases import BASE
 # loaded CI machine exceeded. Each test process, one per pytest-xdist worker, gets a
 # home of its own: two workers' servers sharing one SQLite database lock each other out.
 TEST_PREFECT_HOME = tempfile.mkdtemp(prefix="partnerships-test-prefect-")
-os.environ.update(
-    {
-        "PREFECT_HOME": TEST_PREFECT_HOME,
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-    }
-)
+PREFECT_TEST_SETTINGS = {
+    "PREFECT_HOME": TEST_PREFECT_HOME,
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+os.environ.update(PREFECT_TEST_SETTINGS)
 # registered before Prefect's own exit handler, so it runs after the server has stopped
 atexit.register(shutil.rmtree, TEST_PREFECT_HOME, ignore_errors=True)
 
@@ -54,12 +53,8 @@ def prefect_env(monkeypatch) -> dict[str, str]:
     The home is this process's (see TEST_PREFECT_HOME): the server a test starts in its
     own process and those its `partnerships` subprocesses start share one database, so
     a test can read in-process what a subprocess's flow run recorded."""
-    home = Path(TEST_PREFECT_HOME)
-    env = {
-        "PREFECT_HOME": str(home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-    }
+    env = dict(PREFECT_TEST_SETTINGS)
+    # again, in case an earlier test changed them for its own processes
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env

@@ -12,15 +12,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from conftest import tree_digest
+from conftest import REPO, tree_digest
 
 from flows import pipeline
 from flows.release.store import ReleaseStore
 from flows.write import datasets as writing
 from flows.write.staged import held, read_staged, staged_rows
 from schemas import DATASETS
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def generated(folder: Path, rows: int) -> Path:
